@@ -1,0 +1,27 @@
+# Two commands on a fresh Debian 12 machine:
+#   make run   — install everything, then build every document of the default data set into output/
+#   make test  — install everything, then run the tests
+VENV := .venv
+PYTHON ?= python3
+
+.PHONY: run test install system clean
+
+run: install
+	$(VENV)/bin/reportgen build
+
+test: install
+	$(VENV)/bin/pytest -q
+
+install: system $(VENV)/.installed
+
+system:
+	bash scripts/setup-system.sh
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf output $(VENV)

@@ -1,0 +1,86 @@
+"""Command line: thin wrappers over the library. Messages for the office staff are in Chinese."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .build import build
+from .load.plan import load_plan
+from .problems import DataError, Severity
+from .profile import PROJECT_ROOT, Profile
+from .writers.pdf import harfbuzz_subset_available
+
+DEFAULT_DATA = PROJECT_ROOT / "data" / "jiangsu-2021"
+DEFAULT_OUTPUT = PROJECT_ROOT / "output"
+
+data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA,
+                           show_default=True, help="数据目录（计划数据：notice.yaml、workplan.yaml、units.csv、annexes/）")
+
+
+def _show_problems(problems, limit_gaps: int | None = None) -> None:
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    gaps = [p for p in problems if p.severity is Severity.GAP]
+    for p in errors:
+        click.echo(str(p), err=True)
+    shown = gaps if limit_gaps is None else gaps[:limit_gaps]
+    for p in shown:
+        click.echo(str(p), err=True)
+    if len(shown) < len(gaps):
+        click.echo(f"……另有{len(gaps) - len(shown)}处缺失，运行 reportgen validate 查看全部。", err=True)
+
+
+@click.group(help="reportgen：由计划数据和各市报送数据生成公文（通知、附件表格等），输出PDF和DOCX，版式符合GB/T 9704-2012。")
+def main() -> None:
+    pass
+
+
+@main.command(help="检查数据目录，一次列出全部问题（文件、行、列和应有的内容）。有错误时退出码为2。")
+@data_option
+def validate(data_dir: Path) -> None:
+    try:
+        _, problems = load_plan(data_dir)
+    except DataError as exc:
+        _show_problems(exc.problems)
+        n = sum(p.severity is Severity.ERROR for p in exc.problems)
+        click.echo(f"数据有{n}处错误，不能生成文件。", err=True)
+        sys.exit(2)
+    _show_problems(problems.items)
+    gaps = len(problems.gaps)
+    click.echo(f"数据检查通过。{f'有{gaps}处数值缺失，生成的文件中以灰底空白格标出，不作估算。' if gaps else ''}")
+
+
+@main.command(help="生成数据集的全部文件（通知、工作计划及附件1–8），PDF和DOCX各一份，写入输出目录。")
+@data_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT, show_default=True,
+              help="输出目录")
+@click.option("--profile", "profile_path", type=click.Path(path_type=Path, exists=True), default=None,
+              help="版式配置文件（默认 profiles/gbt9704.yaml）")
+def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None) -> None:
+    if not harfbuzz_subset_available():
+        click.echo("提示：未找到 libharfbuzz-subset0，生成PDF会慢很多（约25倍）。请安装：apt-get install libharfbuzz-subset0",
+                   err=True)
+    profile = Profile.load(profile_path)
+    for role, path, fallback in profile.missing_font_files():
+        click.echo(f"提示：字体文件 {path} 不存在，{role} 改用 {fallback}（请运行 make install 安装字体）。", err=True)
+    start = time.perf_counter()
+    try:
+        result = build(data_dir, out_dir, profile)
+    except DataError as exc:
+        _show_problems(exc.problems, limit_gaps=5)
+        click.echo("数据有错误，未生成任何文件。请修改后重试（reportgen validate 可列出全部问题）。", err=True)
+        sys.exit(2)
+    _show_problems(result.problems.items, limit_gaps=5)
+    for w in result.written:
+        pages = f"，{w.pages}页" if w.pages else ""
+        click.echo(f"已生成 {w.path}{pages}（{w.seconds:.1f}秒）")
+    click.echo(f"完成：{len(result.written)}个文件，用时{time.perf_counter() - start:.1f}秒。")
+
+
+main.add_command(build_command, name="build")
+
+if __name__ == "__main__":
+    main()

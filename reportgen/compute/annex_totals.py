@@ -1,0 +1,54 @@
+"""合计 columns and 全省 rows of the annex tables.
+
+A row_sum column is the sum of the row's other numeric columns. The 全省 row is either the column
+sums of the city rows (rule "sum") or the values the province states (rule "stated", for targets that
+are not sums, such as 附件1's PM2.5 37). A stated value that disagrees with the computed sum is an
+error. A sum over a missing cell is missing too: never a partial total.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..model import MISSING, AnnexTable, Cell
+from ..problems import Problem
+
+
+def number_text(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+
+
+def _sum(cells: list[Cell]) -> Cell:
+    if not cells or any(c.missing for c in cells):
+        return MISSING
+    total = sum((c.value for c in cells), Decimal(0))
+    return Cell(number_text(total), total)
+
+
+def compute_annex_totals(table: AnnexTable) -> list[Problem]:
+    """Fill derived cells and table.total; return the problems found (stated totals that disagree)."""
+    numeric = [c for c in table.columns if not c.derived and c.type in ("integer", "decimal")]
+    for col in table.columns:
+        if col.derived == "row_sum":
+            for row in table.rows:
+                row.cells[col.key] = _sum([row.cells[c.key] for c in numeric])
+    rule = table.total_rule
+    if rule is None:
+        return []
+    problems = []
+    schema_file = str(table.csv_path.with_suffix(".yaml").relative_to(table.csv_path.parents[2])) \
+        if table.csv_path else f"附件{table.number}"
+    for col in table.columns:
+        if rule.rule == "stated":
+            text = rule.stated.get(col.key)
+            table.total[col.key] = Cell(text, None) if text is not None else MISSING
+            continue
+        computed = _sum([row.cells[col.key] for row in table.rows])
+        table.total[col.key] = computed
+        stated = rule.stated.get(col.key)
+        if stated is not None and not computed.missing and Decimal(stated) != computed.value:
+            problems.append(Problem(
+                schema_file,
+                f"全省“{col.header.replace(chr(10), '')}”公布值为{stated}，但各市相加为{computed.text}，两者不符",
+                field=f"total.stated.{col.key}"))
+    return problems

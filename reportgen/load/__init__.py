@@ -1,0 +1,1 @@
+"""Loaders: read a data set from disk into the typed model, collecting located problems."""

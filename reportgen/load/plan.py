@@ -1,0 +1,145 @@
+"""The whole data set of one plan year: notice, work plan, units, departments and annexes 1–8."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..compute.annex_totals import compute_annex_totals
+from ..model import Item, Notice, Paragraph, Plan, Responsibility, Section, Subsection, WorkPlan
+from ..problems import DataError, Problems
+from ..responsibility import short_name
+from .annexes import load_annex
+from .units import load_units
+from .yaml_file import read_yaml, require
+
+
+def load_plan(root: Path) -> tuple[Plan, Problems]:
+    """Load and check everything. Raises DataError listing every error; gaps are returned, not raised."""
+    root = Path(root)
+    problems = Problems(root)
+    if not root.is_dir():
+        problems.error(root, "数据目录不存在")
+        raise DataError(problems.items)
+    units = load_units(root / "units.csv", problems)
+    departments = _load_departments(root / "departments.yaml", problems)
+    notice = _load_notice(root / "notice.yaml", problems)
+    workplan = _load_workplan(root / "workplan.yaml", set(departments), problems)
+    annexes = {}
+    for schema in sorted((root / "annexes").glob("annex*.yaml"), key=lambda p: (len(p.name), p.name)):
+        table = load_annex(schema, units, problems)
+        if table is not None:
+            if table.number in annexes:
+                problems.error(schema, f"附件{table.number}重复定义", field="number")
+            annexes[table.number] = table
+    if notice is not None:
+        for n in notice.attachments:
+            if n not in annexes and not any(f"annex{n}." in p.file for p in problems.items):
+                problems.error(root / "notice.yaml", f"附件说明列出了附件{n}，但没有 annexes/annex{n}.yaml",
+                               field="attachments")
+    for table in annexes.values():
+        for p in compute_annex_totals(table):
+            problems.items.append(p)
+    if problems.errors:
+        raise DataError(problems.items)
+    plan = Plan(root=root, year=notice.date.year, notice=notice, workplan=workplan, units=units,
+                departments=tuple(departments), annexes=annexes)
+    return plan, problems
+
+
+def _load_departments(path: Path, problems: Problems) -> list[str]:
+    data = read_yaml(path, problems)
+    if data is None:
+        return []
+    names = require(data, "departments", path, problems, list) or []
+    seen = set()
+    for name in names:
+        if name in seen:
+            problems.error(path, f"部门“{name}”重复", field="departments")
+        seen.add(name)
+    return [str(n) for n in names]
+
+
+def _load_notice(path: Path, problems: Problems) -> Notice | None:
+    data = read_yaml(path, problems)
+    if data is None:
+        return None
+    before = len(problems.errors)
+    fields = {k: require(data, k, path, problems, t) for k, t in (
+        ("issuer", str), ("date", dt.date), ("recipients", str), ("title", str), ("body", list),
+        ("attachments", list))}
+    title_lines = data.get("title_lines") or [fields["title"]]
+    if fields["title"] and "".join(title_lines) != fields["title"]:
+        problems.error(path, "title_lines 连起来应与 title 完全相同", data.line_of("title_lines"), field="title_lines")
+    for i, n in enumerate(fields["attachments"] or []):
+        if not isinstance(n, int):
+            problems.error(path, f"附件说明应列出附件序号（整数），第{i + 1}项为“{n}”", data.line_of("attachments"),
+                           field=f"attachments[{i}]")
+    if len(problems.errors) > before:
+        return None
+    return Notice(fields["issuer"], fields["date"], fields["recipients"], fields["title"], tuple(title_lines),
+                  tuple(str(p) for p in fields["body"]), tuple(fields["attachments"]))
+
+
+def _load_workplan(path: Path, departments: set[str], problems: Problems) -> WorkPlan | None:
+    data = read_yaml(path, problems)
+    if data is None:
+        return None
+    before = len(problems.errors)
+
+    def paragraphs(raw_list, field: str) -> tuple[Paragraph, ...]:
+        out = []
+        for i, raw in enumerate(raw_list or []):
+            f = f"{field}[{i}]"
+            text = require(raw, "text", path, problems, str, f + ".")
+            resp = None
+            if isinstance(raw, dict) and raw.get("responsibility") is not None:
+                resp = responsibility(raw["responsibility"], f + ".responsibility")
+            if text is not None:
+                out.append(Paragraph(text, resp))
+        return tuple(out)
+
+    def responsibility(raw, field: str) -> Responsibility | None:
+        note = require(raw, "note", path, problems, str, field + ".")
+        lead = raw.get("lead") or [] if isinstance(raw, dict) else []
+        support = raw.get("support") or [] if isinstance(raw, dict) else []
+        if note is None:
+            return None
+        for role, names in (("lead", lead), ("support", support)):
+            for name in names:
+                line = raw.line_of(role)
+                if name not in departments:
+                    problems.error(path, f"部门“{name}”不在 departments.yaml 中", line, field=f"{field}.{role}")
+                elif short_name(name) not in note:
+                    problems.error(path, f"部门“{name}”没有出现在职责说明“{note}”中", line, field=f"{field}.{role}")
+        if not lead:
+            problems.error(path, "职责说明应至少有一个牵头（或负责）部门", raw.line, field=f"{field}.lead")
+        return Responsibility(note, tuple(lead), tuple(support))
+
+    sections = []
+    for i, sec in enumerate(require(data, "sections", path, problems, list) or []):
+        f = f"sections[{i}]"
+        subs = []
+        for j, sub in enumerate(require(sec, "subsections", path, problems, list, f + ".") or []):
+            g = f"{f}.subsections[{j}]"
+            items = []
+            for k, item in enumerate((sub.get("items") if isinstance(sub, dict) else None) or []):
+                h = f"{g}.items[{k}]"
+                number = require(item, "number", path, problems, int, h + ".")
+                title = require(item, "title", path, problems, str, h + ".")
+                if number is None or title is None:
+                    continue
+                items.append(Item(number, str(item.get("label") or f"{number}."), title,
+                                  bool(item.get("title_separate")), paragraphs(item.get("paragraphs"), h + ".paragraphs")))
+            number = require(sub, "number", path, problems, str, g + ".")
+            title = require(sub, "title", path, problems, str, g + ".")
+            if number and title:
+                subs.append(Subsection(number, title, paragraphs(sub.get("paragraphs"), g + ".paragraphs"), tuple(items)))
+        number = require(sec, "number", path, problems, str, f + ".")
+        title = require(sec, "title", path, problems, str, f + ".")
+        if number and title:
+            sections.append(Section(number, title, tuple(subs)))
+    title = require(data, "title", path, problems, str)
+    if len(problems.errors) > before:
+        return None
+    return WorkPlan(title, tuple(str(p) for p in data.get("preamble") or []), tuple(sections))

@@ -1,0 +1,64 @@
+"""units.csv: the 13 设区市 and 54 县（市、区）, in their fixed order."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from ..model import Unit, Units
+from ..problems import Problems
+from .csv_file import read_csv
+
+COLUMNS = ["code", "name", "short_name", "level", "parent", "region"]
+REGIONS = ("苏南", "苏中", "苏北")
+
+
+def load_units(path: Path, problems: Problems) -> Units:
+    rows = read_csv(path, COLUMNS, problems)
+    units: list[Unit] = []
+    seen: dict[str, int] = {}
+    raw_by_name: dict[str, dict] = {}
+    for line, row in rows:
+        bad = False
+        for col in ("code", "name", "short_name", "level"):
+            if not row[col]:
+                problems.error(path, f"缺少必填值“{col}”", line, col)
+                bad = True
+        if row["level"] and row["level"] not in ("city", "county"):
+            problems.error(path, f"级别应为 city（设区市）或 county（县、市、区），实际为“{row['level']}”", line, "level")
+            bad = True
+        for col in ("name", "short_name"):
+            value = row[col]
+            if value and value in seen and not (col == "short_name" and value == row["name"]):
+                problems.error(path, f"单位名称“{value}”重复（第{seen[value]}行已有）", line, col)
+                bad = True
+        for value in {row["name"], row["short_name"]} - {""}:
+            seen.setdefault(value, line)
+        if row["level"] == "city" and row["region"] not in REGIONS:
+            problems.error(path, f"设区市的片区应为{'、'.join(REGIONS)}之一，实际为“{row['region']}”", line, "region")
+            bad = True
+        if not bad:
+            raw_by_name[row["name"]] = dict(row, line=line)
+    by_alias = {}
+    for raw in raw_by_name.values():
+        if raw["level"] == "city":
+            by_alias[raw["name"]] = raw
+            by_alias[raw["short_name"]] = raw
+    for order, raw in enumerate(raw_by_name.values()):
+        parent = region = None
+        if raw["level"] == "county":
+            city = by_alias.get(raw["parent"])
+            if city is None:
+                problems.error(path, f"上级设区市“{raw['parent']}”不存在{close_matches(raw['parent'], by_alias)}",
+                               raw["line"], "parent")
+                continue
+            parent, region = city["name"], city["region"]
+        else:
+            region = raw["region"]
+        units.append(Unit(raw["code"], raw["name"], raw["short_name"], raw["level"], parent, region, order))
+    return Units(units)
+
+
+def close_matches(name: str, candidates) -> str:
+    found = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.3)
+    return f"（是否是：{'、'.join(found)}？）" if found else ""

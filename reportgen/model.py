@@ -1,0 +1,195 @@
+"""Typed model of a plan data set: what the loaders produce and everything downstream reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A 设区市 or a 县（市、区）."""
+
+    code: str            # 行政区划代码
+    name: str            # 南京市, 江宁区
+    short_name: str      # 南京, 江宁
+    level: str           # "city" | "county"
+    parent: str | None   # the city's name, for counties
+    region: str          # 苏南 / 苏中 / 苏北 (a county's is its city's)
+    order: int           # fixed order: position in units.csv
+
+    def display(self, style: str) -> str:
+        return self.short_name if style == "short_name" else self.name
+
+
+@dataclass
+class Units:
+    all: list[Unit]
+
+    def __post_init__(self) -> None:
+        self._by_alias: dict[str, Unit] = {}
+        for u in self.all:
+            for alias in (u.name, u.short_name):
+                self._by_alias.setdefault(alias, u)
+
+    @property
+    def cities(self) -> list[Unit]:
+        return [u for u in self.all if u.level == "city"]
+
+    @property
+    def counties(self) -> list[Unit]:
+        return [u for u in self.all if u.level == "county"]
+
+    def find(self, name: str) -> Unit | None:
+        return self._by_alias.get(name.strip())
+
+    def children(self, city: Unit) -> list[Unit]:
+        return [u for u in self.all if u.parent == city.name]
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    note: str                  # printed verbatim, e.g. "（省生态环境厅牵头，省发展改革委配合）"
+    lead: tuple[str, ...]
+    support: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    responsibility: Responsibility | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """A numbered task: "1. 强化生态环境空间管控。…"."""
+
+    number: int
+    label: str                 # as printed: "1." (or the published "3、")
+    title: str
+    title_separate: bool       # title printed as a line of its own (no "。")
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class Subsection:
+    number: str                # 一, 二, …  printed "（一）"
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str                # printed "一、"
+    title: str
+    subsections: tuple[Subsection, ...]
+
+
+@dataclass(frozen=True)
+class WorkPlan:
+    title: str
+    preamble: tuple[str, ...]
+    sections: tuple[Section, ...]
+
+    def items(self):
+        for sec in self.sections:
+            for sub in sec.subsections:
+                yield from sub.items
+
+
+@dataclass(frozen=True)
+class Notice:
+    issuer: str
+    date: dt.date
+    recipients: str
+    title: str
+    title_lines: tuple[str, ...]
+    body: tuple[str, ...]
+    attachments: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str                # as printed, "\n" where the published header breaks
+    type: str                  # integer | decimal | percent | text
+    unit: str | None = None
+    derived: str | None = None  # "row_sum": computed from the row's other numeric columns
+
+
+@dataclass(frozen=True)
+class HeaderGroup:
+    header: str
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value as published. `text` is printed exactly; `value` is its number (None if missing)."""
+
+    text: str
+    value: Decimal | None
+
+    @property
+    def missing(self) -> bool:
+        return self.text == ""
+
+
+MISSING = Cell("", None)
+
+
+@dataclass
+class AnnexRow:
+    unit: Unit | None              # the row's unit (city/county); None for list annexes without one
+    parent: Unit | None            # the city column of 附件2/附件4
+    cells: dict[str, Cell]
+    source_row: int                # CSV line number
+
+
+@dataclass
+class TotalRule:
+    label: str
+    rule: str                      # "sum" | "stated"
+    stated: dict[str, str]         # published values (rule "stated": the values printed)
+
+
+@dataclass
+class AnnexTable:
+    number: int
+    title: str
+    orientation: str               # portrait | landscape
+    rows_kind: str                 # cities | counties | list
+    unit_column: dict | None       # {key, header, display}
+    parent_column: dict | None
+    serial_column: dict | None
+    header: tuple[Column | HeaderGroup, ...]
+    rows: list[AnnexRow]
+    total_rule: TotalRule | None
+    layout: dict = field(default_factory=dict)
+    csv_path: Path | None = None
+    total: dict[str, Cell] = field(default_factory=dict)   # filled by compute.annex_totals
+
+    @property
+    def columns(self) -> list[Column]:
+        out: list[Column] = []
+        for h in self.header:
+            out.extend(h.columns if isinstance(h, HeaderGroup) else [h])
+        return out
+
+    @property
+    def name(self) -> str:
+        return f"附件{self.number}"
+
+
+@dataclass
+class Plan:
+    root: Path
+    year: int
+    notice: Notice
+    workplan: WorkPlan
+    units: Units
+    departments: tuple[str, ...]
+    annexes: dict[int, AnnexTable]

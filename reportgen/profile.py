@@ -1,0 +1,118 @@
+"""The layout profile (profiles/*.yaml): page geometry, grid, fonts by role, paragraph kinds.
+
+Writers read geometry and fonts only from here. `Profile.css_context()` gives the derived values the
+stylesheet template needs; the DOCX writer uses the same numbers through the accessors below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PROFILE = PROJECT_ROOT / "profiles" / "gbt9704.yaml"
+FONTS_DIR = PROJECT_ROOT / "fonts"
+PT_PER_MM = 72 / 25.4
+
+
+@dataclass
+class Profile:
+    data: dict
+    path: Path
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Profile":
+        path = Path(path or DEFAULT_PROFILE)
+        return cls(yaml.safe_load(path.read_text(encoding="utf-8")), path)
+
+    # -- plain accessors ---------------------------------------------------------------------
+    @property
+    def page(self) -> dict:
+        return self.data["page"]
+
+    @property
+    def grid(self) -> dict:
+        return self.data["grid"]
+
+    @property
+    def fonts(self) -> dict:
+        return self.data["fonts"]
+
+    @property
+    def blocks(self) -> dict:
+        return self.data["blocks"]
+
+    @property
+    def tables(self) -> dict:
+        return {k: v for k, v in self.data["tables"].items() if isinstance(v, dict)}
+
+    @property
+    def missing_fill(self) -> str:
+        return self.data["tables"]["missing_fill"]
+
+    @property
+    def page_number(self) -> dict:
+        return self.data["page_number"]
+
+    def char_mm(self) -> float:
+        return float(self.grid["char_width_mm"])
+
+    def block(self, name: str) -> dict:
+        return self.blocks.get(name, self.blocks["body"])
+
+    def docx_font(self, role: str) -> str:
+        return self.fonts[role]["docx"]
+
+    def font_file(self, role: str) -> Path | None:
+        name = self.fonts[role].get("pdf_file")
+        return FONTS_DIR / name if name else None
+
+    def missing_font_files(self) -> list[tuple[str, Path, str]]:
+        """(role, file, fallback family) for configured font files that are not installed."""
+        out = []
+        for role, font in self.fonts.items():
+            path = self.font_file(role)
+            if path is not None and not path.is_file():
+                out.append((role, path, font.get("fallback", "serif")))
+        return out
+
+    # -- stylesheet values -------------------------------------------------------------------
+    def css_family(self, role: str) -> str:
+        font = self.fonts[role]
+        names = [font["pdf_family"]] + ([font["fallback"]] if font.get("fallback") else [])
+        return ", ".join(f'"{n}"' for n in names) + ", serif"
+
+    def css_context(self) -> dict:
+        char = self.char_mm()
+        fonts = {}
+        for role, font in self.fonts.items():
+            f = dict(font, css_family=self.css_family(role))
+            path = self.font_file(role)
+            if path is not None:
+                f["pdf_url"] = path.as_uri() if path.is_file() else ""
+                if not path.is_file():
+                    f["pdf_file"] = None  # not installed: the fallback family is used (reported)
+            fonts[role] = f
+        blocks = {}
+        for name, b in self.blocks.items():
+            blocks[name] = dict(
+                b, css_family=fonts[b["font"]]["css_family"],
+                font_weight=self.fonts[b["font"]].get("pdf_weight"),
+                indent_mm=round(b.get("indent_chars", 0) * char, 3),
+                left_mm=round(b.get("left_chars", 0) * char, 3),
+                right_mm=round(b.get("right_chars", 0) * char, 3))
+        tables = {o: dict(t, css_family=fonts[t["font"]]["css_family"],
+                          css_header_family=fonts[t["header_font"]]["css_family"])
+                  for o, t in self.tables.items()}
+        pn = self.page_number
+        before, _, after = pn["text"].partition("{page}")
+        pn_size_mm = pn["size_pt"] / PT_PER_MM
+        page_number = dict(
+            pn, before=before, after=after, family=fonts[pn["font"]]["css_family"],
+            indent_mm=round(pn["outer_indent_chars"] * pn_size_mm, 3),
+            # the margin box starts at the 版心 bottom; centre the dash line 7 mm below it
+            padding_top_mm=round(pn["below_type_area_mm"] - pn_size_mm / 2, 3))
+        return dict(page=self.page, grid=self.grid, fonts=fonts, blocks=blocks, tables=tables,
+                    missing_fill=self.missing_fill, page_number=page_number)

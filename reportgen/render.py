@@ -1,0 +1,34 @@
+"""Templates → one HTML document per output. Sandboxed, autoescaped Jinja: data cannot run code."""
+
+from __future__ import annotations
+
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .profile import PROJECT_ROOT, Profile
+
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+
+
+def environment() -> ImmutableSandboxedEnvironment:
+    return ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_css(profile: Profile) -> str:
+    env = environment()
+    env.autoescape = False  # CSS, not HTML; its values come from the profile, not from data
+    return env.get_template("gbt9704.css.j2").render(**profile.css_context())
+
+
+def render_document(template: str, view: dict, profile: Profile) -> str:
+    """The one rendered document both writers consume."""
+    from markupsafe import Markup
+
+    env = environment()
+    return env.get_template(template).render(css=Markup(render_css(profile)), **view)

@@ -1,0 +1,149 @@
+"""View model of the notice: everything the notice template prints, computed and ordered.
+
+Templates only lay this out; the wording and numbers all come from the plan data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..model import AnnexTable, Column, HeaderGroup, Item, Paragraph, Plan
+
+
+def chinese_date(d: dt.date) -> str:
+    """成文日期 as GB/T 9704 7.3.5.4 writes it: full year, no zero padding."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def paragraph_text(p: Paragraph) -> str:
+    return p.text + (p.responsibility.note if p.responsibility else "")
+
+
+def item_paragraphs(item: Item) -> list[str]:
+    label = f"{item.label} " if item.label.endswith(".") else item.label
+    paras = [paragraph_text(p) for p in item.paragraphs]
+    if item.title_separate:
+        return [f"{label}{item.title}"] + paras
+    first = paras[0] if paras else ""
+    return [f"{label}{item.title}。{first}"] + paras[1:]
+
+
+@dataclass
+class HeaderCell:
+    lines: list[str]
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass
+class BodyCell:
+    text: str
+    missing: bool = False
+
+
+@dataclass
+class BodyRow:
+    cells: list[BodyCell]
+    is_total: bool = False
+
+
+@dataclass
+class AnnexView:
+    label: str
+    title: str
+    orientation: str
+    header_rows: list[list[HeaderCell]]
+    body_rows: list[BodyRow]
+    has_gaps: bool = False
+
+
+def _header_rows(table: AnnexTable, lead: list[dict], header_override: dict | None = None) -> list[list[HeaderCell]]:
+    override = header_override or {}
+    depth = 2 if any(isinstance(h, HeaderGroup) for h in table.header) else 1
+    top: list[HeaderCell] = [HeaderCell(c["header"].split("\n"), rowspan=depth) for c in lead]
+    second: list[HeaderCell] = []
+
+    def text(col: Column) -> list[str]:
+        return override.get(col.key, col.header).split("\n")
+
+    for h in table.header:
+        if isinstance(h, HeaderGroup):
+            top.append(HeaderCell(h.header.split("\n"), colspan=len(h.columns)))
+            second.extend(HeaderCell(text(c)) for c in h.columns)
+        else:
+            top.append(HeaderCell(text(h), rowspan=depth))
+    return [top, second] if depth == 2 else [top]
+
+
+def _lead_columns(table: AnnexTable) -> list[dict]:
+    return [c for c in (table.serial_column, table.parent_column, table.unit_column) if c]
+
+
+def _row_cells(table: AnnexTable, row, serial: int) -> list[BodyCell]:
+    cells = []
+    if table.serial_column:
+        cells.append(BodyCell(str(serial)))
+    if table.parent_column:
+        cells.append(BodyCell(row.parent.display(table.parent_column.get("display", "name"))))
+    if table.unit_column:
+        cells.append(BodyCell(row.unit.display(table.unit_column.get("display", "name"))))
+    for col in table.columns:
+        cell = row.cells[col.key]
+        cells.append(BodyCell(cell.text, cell.missing))
+    return cells
+
+
+def annex_view(table: AnnexTable) -> AnnexView:
+    lead = _lead_columns(table)
+    rows = [BodyRow(_row_cells(table, r, i)) for i, r in enumerate(table.rows, start=1)]
+    header = _header_rows(table, lead)
+    halves = int(table.layout.get("halves", 1))
+    if halves == 2:
+        # two tables side by side: first half of the rows on the left, the rest on the right
+        half = (len(rows) + 1) // 2
+        right_header = _header_rows(table, lead, table.layout.get("right_headers"))
+        header = [l + r for l, r in zip(header, right_header)]
+        width = len(rows[0].cells) if rows else 0
+        blank = [BodyCell("") for _ in range(width)]
+        rows = [BodyRow(rows[i].cells + (rows[half + i].cells if half + i < len(rows) else blank))
+                for i in range(half)]
+    if table.total_rule is not None:
+        label_span = len(lead)
+        cells = [BodyCell(table.total_rule.label)] + [BodyCell("") for _ in range(label_span - 1)]
+        for col in table.columns:
+            cell = table.total[col.key]
+            cells.append(BodyCell(cell.text, cell.missing))
+        rows.append(BodyRow(cells, is_total=True))
+    has_gaps = any(c.missing for r in rows for c in r.cells)
+    return AnnexView(table.name, table.title, table.orientation, header, rows, has_gaps)
+
+
+def notice_view(plan: Plan) -> dict:
+    n = plan.notice
+    annexes = [plan.annexes[k] for k in n.attachments]
+    wp = plan.workplan
+    return {
+        "notice": {
+            "title": n.title,
+            "title_lines": list(n.title_lines),
+            "recipients": n.recipients,
+            "body": list(n.body),
+            "attachments": [f"{a.number}.{a.title}" for a in annexes],
+            "issuer": n.issuer,
+            "date": chinese_date(n.date),
+        },
+        "plan": {
+            "title": wp.title,
+            "preamble": list(wp.preamble),
+            "sections": [
+                {"heading": f"{s.number}、{s.title}",
+                 "subsections": [
+                     {"heading": f"（{sub.number}）{sub.title}",
+                      "paragraphs": [paragraph_text(p) for p in sub.paragraphs],
+                      "items": [{"paragraphs": item_paragraphs(i)} for i in sub.items]}
+                     for sub in s.subsections]}
+                for s in wp.sections],
+        },
+        "annexes": [annex_view(a) for a in annexes],
+    }

@@ -1,0 +1,267 @@
+"""Rendered HTML → DOCX with python-docx.
+
+Reads the same HTML the PDF is made from, so both formats print the same text. It understands the
+small vocabulary the templates use: <section class="part" data-orientation> (a new page; a DOCX
+section), block elements whose class names a paragraph kind of the layout profile, <br>, and
+<table> with <thead>/<tbody>, colspan and rowspan. Raw XML details live in docx_oxml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.html
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.shared import Mm, Pt
+
+from ..profile import PT_PER_MM, Profile
+from . import docx_oxml
+
+ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
+BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "div"}
+WHITESPACE = re.compile(r"\s+")
+
+
+class UnsupportedHtml(ValueError):
+    """The template used an element the DOCX writer does not know: a template bug, not a data error."""
+
+
+def _inline_pieces(el) -> list[str | None]:
+    """Text pieces of a block, None for a line break (<br>)."""
+    pieces: list[str | None] = []
+
+    def walk(node):
+        if node.text:
+            pieces.append(WHITESPACE.sub(" ", node.text))
+        for child in node:
+            if child.tag == "br":
+                pieces.append(None)
+            elif child.tag in ("span", "b", "strong", "em"):
+                walk(child)
+            else:
+                raise UnsupportedHtml(f"段落中不支持的元素 <{child.tag}>")
+            if child.tail:
+                pieces.append(WHITESPACE.sub(" ", child.tail))
+
+    walk(el)
+    # strip template indentation at the ends, like HTML does
+    while pieces and isinstance(pieces[0], str) and not pieces[0].strip():
+        pieces.pop(0)
+    if pieces and isinstance(pieces[0], str):
+        pieces[0] = pieces[0].lstrip()
+    if pieces and isinstance(pieces[-1], str):
+        pieces[-1] = pieces[-1].rstrip()
+    return pieces
+
+
+def _fill_paragraph(paragraph, pieces, font: str, size_pt: float, char_spacing: float | None) -> None:
+    for piece in pieces:
+        if piece is None:
+            run = paragraph.add_run()
+            run.add_break(WD_BREAK.LINE)
+        elif piece:
+            run = paragraph.add_run(piece)
+        else:
+            continue
+        docx_oxml.set_run_font(run, font, size_pt, char_spacing)
+
+
+def _format_paragraph(paragraph, *, pitch_pt: float, align: str = "left", indent_mm: float = 0,
+                      left_mm: float = 0, right_mm: float = 0) -> None:
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(pitch_pt)
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.alignment = ALIGN[align]
+    if indent_mm:
+        fmt.first_line_indent = Mm(indent_mm)
+    if left_mm:
+        fmt.left_indent = Mm(left_mm)
+    if right_mm:
+        fmt.right_indent = Mm(right_mm)
+
+
+@dataclass
+class _GridCell:
+    el: object
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+
+
+def _table_grid(table_el) -> tuple[list[_GridCell], int, int, int]:
+    """Place every <th>/<td> on the grid; return (cells, rows, columns, header row count)."""
+    head = table_el.find("thead")
+    body = table_el.find("tbody")
+    trs = (list(head) if head is not None else []) + (list(body) if body is not None else [])
+    header_rows = len(head) if head is not None else 0
+    occupied: set[tuple[int, int]] = set()
+    cells: list[_GridCell] = []
+    n_cols = 0
+    for r, tr in enumerate(trs):
+        c = 0
+        for cell_el in tr:
+            if cell_el.tag not in ("td", "th"):
+                raise UnsupportedHtml(f"表格行中不支持的元素 <{cell_el.tag}>")
+            while (r, c) in occupied:
+                c += 1
+            rs, cs = int(cell_el.get("rowspan", 1)), int(cell_el.get("colspan", 1))
+            cells.append(_GridCell(cell_el, r, c, rs, cs))
+            for dr in range(rs):
+                for dc in range(cs):
+                    occupied.add((r + dr, c + dc))
+            c += cs
+            n_cols = max(n_cols, c)
+    return cells, len(trs), n_cols, header_rows
+
+
+def _column_weights(cells: list[_GridCell], n_cols: int) -> list[float]:
+    """Relative column widths from the longest line in each column (single-column cells only)."""
+    weights = [2.0] * n_cols
+    for cell in cells:
+        if cell.colspan == 1:
+            lines = "".join(cell.el.itertext()).split("\n") if cell.el.find("br") is None else \
+                [t for t in cell.el.itertext()]
+            longest = max((len(t.strip()) for t in lines), default=0)
+            if cell.el.tag == "td":
+                longest *= 1.3  # body text must not wrap; headers may
+            weights[cell.col] = max(weights[cell.col], min(longest, 14 if cell.el.tag == "td" else 6))
+    return weights
+
+
+class DocxWriter:
+    def __init__(self, profile: Profile):
+        self.profile = profile
+        self.grid = profile.grid
+
+    # -- document and sections -----------------------------------------------------------------
+    def write(self, html: str, target: Path, title: str = "") -> None:
+        root = lxml.html.document_fromstring(html)
+        doc = Document()
+        self._setup_styles(doc)
+        doc.settings.odd_and_even_pages_header_footer = True
+        doc.core_properties.title = title or (root.findtext(".//title") or "")
+        parts = [el for el in root.body if el.tag == "section"]
+        for i, part in enumerate(parts):
+            section = doc.sections[0] if i == 0 else doc.add_section(WD_SECTION.NEW_PAGE)
+            orientation = part.get("data-orientation", "portrait")
+            self._setup_section(section, orientation)
+            if i == 0:
+                self._page_numbers(section)
+            for el in part:
+                if not isinstance(el.tag, str):
+                    continue  # comments
+                if el.tag == "table":
+                    self._table(doc, el, orientation)
+                elif el.tag in BLOCK_TAGS:
+                    self._paragraph(doc, el)
+                else:
+                    raise UnsupportedHtml(f"不支持的元素 <{el.tag}>")
+        doc.save(str(target))
+
+    def _setup_styles(self, doc) -> None:
+        body = self.profile.block("body")
+        normal = doc.styles["Normal"]
+        docx_oxml.set_rpr_font(normal.element.get_or_add_rPr(), self.profile.docx_font(body["font"]),
+                               body["size_pt"])
+
+    def _setup_section(self, section, orientation: str) -> None:
+        page = self.profile.page
+        width, height = Mm(page["width_mm"]), Mm(page["height_mm"])
+        margins = page["margins_mm"]
+        if orientation == "landscape":
+            section.orientation = WD_ORIENT.LANDSCAPE
+            width, height = height, width
+            margins = page["landscape_margins_mm"]
+        else:
+            section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = width, height
+        section.top_margin = Mm(margins["top"])
+        section.bottom_margin = Mm(margins["bottom"])
+        section.left_margin = Mm(margins["left"])
+        section.right_margin = Mm(margins["right"])
+        pn = self.profile.page_number
+        # the footer's bottom sits so that the dash line's centre is `below_type_area_mm` under the 版心
+        section.footer_distance = Mm(margins["bottom"] - pn["below_type_area_mm"]
+                                     - pn["size_pt"] / PT_PER_MM / 2 - 0.8)
+        section.header_distance = Mm(15)
+        docx_oxml.set_doc_grid(section, self.grid["line_pitch_pt"])
+
+    def _page_numbers(self, section) -> None:
+        pn = self.profile.page_number
+        font = self.profile.docx_font(pn["font"])
+        before, _, after = pn["text"].partition("{page}")
+        indent = pn["outer_indent_chars"] * pn["size_pt"] / PT_PER_MM
+        for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
+            para = footer.paragraphs[0]
+            _format_paragraph(para, pitch_pt=pn["size_pt"] * 1.2, align=align,
+                              left_mm=indent if align == "left" else 0,
+                              right_mm=indent if align == "right" else 0)
+            docx_oxml.set_run_font(para.add_run(before), font, pn["size_pt"])
+            docx_oxml.add_field(para, "PAGE", font, pn["size_pt"])
+            docx_oxml.set_run_font(para.add_run(after), font, pn["size_pt"])
+
+    # -- blocks ----------------------------------------------------------------------------------
+    def _paragraph(self, doc, el) -> None:
+        kind = (el.get("class") or "body").split()[0]
+        block = self.profile.block(kind)
+        char = self.profile.char_mm()
+        para = doc.add_paragraph()
+        _format_paragraph(para, pitch_pt=self.grid["line_pitch_pt"], align=block.get("align", "left"),
+                          indent_mm=block.get("indent_chars", 0) * char,
+                          left_mm=block.get("left_chars", 0) * char,
+                          right_mm=block.get("right_chars", 0) * char)
+        if el.tag.startswith("h"):
+            para.paragraph_format.keep_with_next = True
+        if block["size_pt"] != self.profile.block("body")["size_pt"]:
+            docx_oxml.disable_snap_to_grid(para)
+        _fill_paragraph(para, _inline_pieces(el), self.profile.docx_font(block["font"]), block["size_pt"],
+                        self.grid["char_spacing_pt"])
+
+    def _table(self, doc, table_el, orientation: str) -> None:
+        style = self.profile.tables[orientation]
+        cells, n_rows, n_cols, header_rows = _table_grid(table_el)
+        table = doc.add_table(rows=n_rows, cols=n_cols)
+        table.style = doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        margins = self.profile.page["landscape_margins_mm" if orientation == "landscape" else "margins_mm"]
+        page_w = self.profile.page["height_mm" if orientation == "landscape" else "width_mm"]
+        type_width = page_w - margins["left"] - margins["right"]
+        weights = _column_weights(cells, n_cols)
+        widths = [Mm(type_width * w / sum(weights)) for w in weights]
+        for row in table.rows:
+            for i, cell in enumerate(row.cells):
+                cell.width = widths[i]
+        for r in range(header_rows):
+            docx_oxml.mark_header_row(table.rows[r])
+        for r in range(header_rows, n_rows):
+            docx_oxml.keep_row_together(table.rows[r])
+        for spec in cells:
+            cell = table.cell(spec.row, spec.col)
+            if spec.rowspan > 1 or spec.colspan > 1:
+                cell = cell.merge(table.cell(spec.row + spec.rowspan - 1, spec.col + spec.colspan - 1))
+            para = cell.paragraphs[0]
+            _format_paragraph(para, pitch_pt=style["line_pitch_pt"], align="center")
+            docx_oxml.disable_snap_to_grid(para)
+            font = style["header_font"] if spec.el.tag == "th" else style["font"]
+            _fill_paragraph(para, _inline_pieces(spec.el), self.profile.docx_font(font), style["size_pt"], None)
+            docx_oxml.center_cell_vertically(cell)
+            if "missing" in (spec.el.get("class") or "").split():
+                docx_oxml.shade_cell(cell, self.profile.missing_fill)
+
+
+def write_docx(html: str, profile: Profile, target: Path, title: str = "") -> None:
+    DocxWriter(profile).write(html, target, title)

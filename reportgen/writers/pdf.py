@@ -1,0 +1,54 @@
+"""HTML → PDF with WeasyPrint. It may read only the project's templates and fonts: no network."""
+
+from __future__ import annotations
+
+import ctypes.util
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from ..profile import FONTS_DIR
+from ..render import TEMPLATES_DIR
+
+ALLOWED_DIRS = (TEMPLATES_DIR.resolve(), FONTS_DIR.resolve())
+
+
+class FetchRefused(Exception):
+    pass
+
+
+def _check_url(url: str) -> None:
+    parsed = urlparse(url)
+    if parsed.scheme == "data":
+        return
+    if parsed.scheme != "file":
+        raise FetchRefused(f"拒绝读取网络资源：{url}")
+    path = Path(unquote(parsed.path)).resolve()
+    if not any(path.is_relative_to(d) for d in ALLOWED_DIRS):
+        raise FetchRefused(f"拒绝读取模板和字体目录以外的文件：{path}")
+
+
+def safe_url_fetcher():
+    """A WeasyPrint URL fetcher that reads file:// URLs inside the allowed folders only."""
+    from weasyprint.urls import URLFetcher
+
+    class SafeURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            _check_url(url)
+            return super().fetch(url, headers)
+
+    return SafeURLFetcher(allowed_protocols=("file", "data"))
+
+
+def harfbuzz_subset_available() -> bool:
+    return ctypes.util.find_library("harfbuzz-subset") is not None
+
+
+def write_pdf(html: str, target: Path) -> int:
+    """Write the PDF; return its page count."""
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    document = HTML(string=html, base_url=str(TEMPLATES_DIR) + "/", url_fetcher=safe_url_fetcher()).render()
+    document.write_pdf(target)
+    return len(document.pages)

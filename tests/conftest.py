@@ -1,0 +1,33 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reportgen.build import build
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "jiangsu-2021"
+SEED = Path(__file__).parent / "fixtures" / "seed_jiangsu_2021_notice.txt"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The default data set built once for the whole session: {"pdf": Path, "docx": Path, "result": …}."""
+    out = tmp_path_factory.mktemp("output")
+    result = build(DATA, out)
+    pdf = next(w.path for w in result.written if w.path.suffix == ".pdf")
+    docx = next(w.path for w in result.written if w.path.suffix == ".docx")
+    return {"pdf": pdf, "docx": docx, "result": result, "out": out}
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A writable copy of the default data set, for tests that break it."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+@pytest.fixture
+def seed_lines():
+    return [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -1,0 +1,81 @@
+"""Reading generated documents back: text of PDF and DOCX, LibreOffice conversion."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from docx import Document
+
+PAGE_NUMBER_LINE = re.compile(r"^\s*—\s*\d+\s*—\s*$")
+
+
+def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> str:
+    """Text in content-stream order (pdftotext -raw), page-number lines removed."""
+    cmd = ["pdftotext", "-raw", "-enc", "UTF-8"]
+    if first:
+        cmd += ["-f", str(first)]
+    if last:
+        cmd += ["-l", str(last)]
+    out = subprocess.run(cmd + [str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return "\n".join(line for line in out.splitlines() if not PAGE_NUMBER_LINE.match(line))
+
+
+def pdf_pages_text(path: Path) -> list[str]:
+    out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    return out.split("\f")[:-1] if out.endswith("\f") else out.split("\f")
+
+
+def docx_text(path: Path) -> str:
+    """Paragraphs and table cells in document order (merged cells once)."""
+    doc = Document(str(path))
+    lines = []
+    for block in doc.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
+        elif tag == "tbl":
+            for tr in block.iter():
+                if not tr.tag.endswith("}tr"):
+                    continue
+                for tc in tr:
+                    if tc.tag.endswith("}tc"):
+                        lines.append("".join(t.text or "" for t in tc.iter() if t.tag.endswith("}t")))
+    return "\n".join(lines)
+
+
+def missing_in_order(lines: list[str], text: str) -> list[str]:
+    """Lines (whitespace removed) not found in `text` (whitespace removed) in the given order."""
+    flat = re.sub(r"\s+", "", text)
+    pos, missing = 0, []
+    for line in lines:
+        needle = re.sub(r"\s+", "", line)
+        if not needle:
+            continue
+        i = flat.find(needle, pos)
+        if i < 0:
+            missing.append(line)
+        else:
+            pos = i + len(needle)
+    return missing
+
+
+def libreoffice_to_pdf(docx: Path, out_dir: Path) -> Path:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice (libreoffice-writer-nogui) is not installed"
+    profile_dir = out_dir / "lo-profile"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile_dir}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(out_dir), str(docx)], capture_output=True, text=True, timeout=300)
+    pdf = out_dir / (docx.stem + ".pdf")
+    assert result.returncode == 0 and pdf.exists(), result.stderr + result.stdout
+    return pdf
+
+
+def pdf_page_count(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(path)).pages)
