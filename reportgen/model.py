@@ -154,6 +154,8 @@ class TotalRule:
     label: str
     rule: str                      # "sum" | "stated"
     stated: dict[str, str]         # published values (rule "stated": the values printed)
+    schema_file: str = ""          # where the rule is written, for problems
+    stated_lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

@@ -36,8 +36,6 @@ def compute_annex_totals(table: AnnexTable) -> list[Problem]:
     if rule is None:
         return []
     problems = []
-    schema_file = str(table.csv_path.with_suffix(".yaml").relative_to(table.csv_path.parents[2])) \
-        if table.csv_path else f"附件{table.number}"
     for col in table.columns:
         if rule.rule == "stated":
             text = rule.stated.get(col.key)
@@ -48,7 +46,8 @@ def compute_annex_totals(table: AnnexTable) -> list[Problem]:
         stated = rule.stated.get(col.key)
         if stated is not None and not computed.missing and Decimal(stated) != computed.value:
             problems.append(Problem(
-                schema_file,
-                f"全省“{col.header.replace(chr(10), '')}”公布值为{stated}，但各市相加为{computed.text}，两者不符",
-                field=f"total.stated.{col.key}"))
+                rule.schema_file,
+                f"全省“{col.header.replace(chr(10), '')}”公布值为{stated}，但各市相加为{computed.text}，两者不符"
+                f"（请核对 {table.csv_path.name if table.csv_path else ''} 中各市的数值或此处的公布值）",
+                row=rule.stated_lines.get(col.key), field=f"total.stated.{col.key}"))
     return problems

@@ -97,7 +97,9 @@ def load_annex(schema_path: Path, units: Units, problems: Problems) -> AnnexTabl
             problems.error(schema_path, f"total.rule 应为 sum（各市相加）或 stated（按公布值），实际为“{rule}”",
                            t.line_of("rule"), field="total.rule")
         stated = t.get("values" if rule == "stated" else "stated") or {}
-        total_rule = TotalRule(str(t.get("label", "全省")), rule, {k: str(v) for k, v in stated.items()})
+        lines = {k: stated.line_of(k) for k in stated} if hasattr(stated, "line_of") else {}
+        total_rule = TotalRule(str(t.get("label", "全省")), rule, {k: str(v) for k, v in stated.items()},
+                               problems.name(schema_path), lines)
     if len(problems.errors) > errors_before:
         return None
 
@@ -109,6 +111,8 @@ def load_annex(schema_path: Path, units: Units, problems: Problems) -> AnnexTabl
         csv_path=schema_path.with_suffix(".csv"),
     )
     _check_stated_values(table, schema_path, schema, problems)
+    if len(problems.errors) > errors_before:
+        return None
     _load_rows(table, units, problems)
     return table
 

@@ -54,7 +54,11 @@ def read_yaml(path: Path, problems: Problems):
         mark = exc.problem_mark
         row = mark.line + 1 if mark else None
         where = f"第{mark.column + 1}个字符处" if mark else ""
-        problems.error(path, f"YAML格式错误{('，' + where) if where else ''}：{exc.problem}", row=row)
+        context = ""
+        if exc.context_mark is not None and exc.context_mark.line != (mark.line if mark else None):
+            context = f"（问题始于第{exc.context_mark.line + 1}行：{exc.context}）"
+        problems.error(path, f"YAML格式错误{('，' + where) if where else ''}：{exc.problem}{context}"
+                             "。请检查缩进、冒号、引号和括号是否成对", row=row)
         return None
 
 
