@@ -21,7 +21,7 @@ def paragraph_text(p: Paragraph) -> str:
 
 
 def item_paragraphs(item: Item) -> list[str]:
-    label = f"{item.label} " if item.label.endswith(".") else item.label
+    label = item.label  # "1." directly followed by the text: a space would be stretched by justification
     paras = [paragraph_text(p) for p in item.paragraphs]
     if item.title_separate:
         return [f"{label}{item.title}"] + paras
