@@ -127,17 +127,21 @@ def _table_grid(table_el) -> tuple[list[_GridCell], int, int, int]:
     return cells, len(trs), n_cols, header_rows
 
 
+def _text_width(text: str) -> float:
+    """Width in 字 (full-width characters); ASCII letters and digits count about half."""
+    return sum(0.55 if ord(ch) < 0x2E80 else 1.0 for ch in text.strip())
+
+
 def _column_weights(cells: list[_GridCell], n_cols: int) -> list[float]:
-    """Relative column widths from the longest line in each column (single-column cells only)."""
-    weights = [2.0] * n_cols
+    """Relative column widths: body text must fit on one line; headers may wrap to about half."""
+    weights = [2.5] * n_cols
     for cell in cells:
-        if cell.colspan == 1:
-            lines = "".join(cell.el.itertext()).split("\n") if cell.el.find("br") is None else \
-                [t for t in cell.el.itertext()]
-            longest = max((len(t.strip()) for t in lines), default=0)
-            if cell.el.tag == "td":
-                longest *= 1.3  # body text must not wrap; headers may
-            weights[cell.col] = max(weights[cell.col], min(longest, 14 if cell.el.tag == "td" else 6))
+        if cell.colspan != 1:
+            continue
+        lines = [t for t in cell.el.itertext()]
+        longest = max((_text_width(t) for t in lines), default=0)
+        wanted = min(longest + 1.5, 20) if cell.el.tag == "td" else min(longest / 2, 6)
+        weights[cell.col] = max(weights[cell.col], wanted)
     return weights
 
 
@@ -242,6 +246,8 @@ class DocxWriter:
         type_width = page_w - margins["left"] - margins["right"]
         weights = _column_weights(cells, n_cols)
         widths = [Mm(type_width * w / sum(weights)) for w in weights]
+        for i, column in enumerate(table.columns):
+            column.width = widths[i]  # w:gridCol, which LibreOffice follows
         for row in table.rows:
             for i, cell in enumerate(row.cells):
                 cell.width = widths[i]
