@@ -18,6 +18,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 
 from ..profile import PT_PER_MM, Profile
 from . import docx_oxml
@@ -248,17 +249,19 @@ class DocxWriter:
         widths = [Mm(type_width * w / sum(weights)) for w in weights]
         for i, column in enumerate(table.columns):
             column.width = widths[i]  # w:gridCol, which LibreOffice follows
-        for row in table.rows:
-            for i, cell in enumerate(row.cells):
+        # cell objects taken once: table.cell() re-walks the whole table on every call
+        grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+        for row in grid:
+            for i, cell in enumerate(row):
                 cell.width = widths[i]
         for r in range(header_rows):
             docx_oxml.mark_header_row(table.rows[r])
         for r in range(header_rows, n_rows):
             docx_oxml.keep_row_together(table.rows[r])
         for spec in cells:
-            cell = table.cell(spec.row, spec.col)
+            cell = grid[spec.row][spec.col]
             if spec.rowspan > 1 or spec.colspan > 1:
-                cell = cell.merge(table.cell(spec.row + spec.rowspan - 1, spec.col + spec.colspan - 1))
+                cell = cell.merge(grid[spec.row + spec.rowspan - 1][spec.col + spec.colspan - 1])
             para = cell.paragraphs[0]
             _format_paragraph(para, pitch_pt=style["line_pitch_pt"], align="center")
             docx_oxml.disable_snap_to_grid(para)
