@@ -84,6 +84,7 @@ def _format_paragraph(paragraph, *, pitch_pt: float, align: str = "left", indent
     fmt.line_spacing = Pt(pitch_pt)
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
+    fmt.widow_control = False  # pages filled to 22 lines, as the PDF (orphans/widows 1)
     fmt.alignment = ALIGN[align]
     if indent_mm:
         fmt.first_line_indent = Mm(indent_mm)
