@@ -73,6 +73,9 @@ def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None) -> N
         _show_problems(exc.problems, limit_gaps=5)
         click.echo("数据有错误，未生成任何文件。请修改后重试（reportgen validate 可列出全部问题）。", err=True)
         sys.exit(2)
+    except Exception as exc:  # a bug, not a data problem: say so plainly, keep the details for developers
+        click.echo(f"程序内部错误，未生成任何文件：{type(exc).__name__}: {exc}。请把此信息和数据目录报告给开发人员。", err=True)
+        sys.exit(1)
     _show_problems(result.problems.items, limit_gaps=5)
     for w in result.written:
         pages = f"，{w.pages}页" if w.pages else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import MISSING, AnnexTable, Cell
-from ..problems import Problem
+from ..problems import Problem, Severity
 
 
 def number_text(value: Decimal) -> str:
@@ -44,7 +44,12 @@ def compute_annex_totals(table: AnnexTable) -> list[Problem]:
         computed = _sum([row.cells[col.key] for row in table.rows])
         table.total[col.key] = computed
         stated = rule.stated.get(col.key)
-        if stated is not None and not computed.missing and Decimal(stated) != computed.value:
+        if stated is not None and computed.missing:
+            problems.append(Problem(
+                rule.schema_file, f"全省“{col.header.replace(chr(10), '')}”公布值为{stated}，但有城市的数值缺失，无法核对，"
+                                  "全省行此格按缺失显示", row=rule.stated_lines.get(col.key),
+                field=f"total.stated.{col.key}", severity=Severity.GAP))
+        elif stated is not None and Decimal(stated) != computed.value:
             problems.append(Problem(
                 rule.schema_file,
                 f"全省“{col.header.replace(chr(10), '')}”公布值为{stated}，但各市相加为{computed.text}，两者不符"

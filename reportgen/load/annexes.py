@@ -89,17 +89,22 @@ def load_annex(schema_path: Path, units: Units, problems: Problems) -> AnnexTabl
             col = _column(raw, schema_path, problems, field)
             if col:
                 header.append(col)
-    total_rule = None
-    if isinstance(schema.get("total"), dict):
-        t = schema["total"]
-        rule = t.get("rule")
-        if rule not in ("sum", "stated"):
-            problems.error(schema_path, f"total.rule 应为 sum（各市相加）或 stated（按公布值），实际为“{rule}”",
-                           t.line_of("rule"), field="total.rule")
-        stated = t.get("values" if rule == "stated" else "stated") or {}
-        lines = {k: stated.line_of(k) for k in stated} if hasattr(stated, "line_of") else {}
-        total_rule = TotalRule(str(t.get("label", "全省")), rule, {k: str(v) for k, v in stated.items()},
-                               problems.name(schema_path), lines)
+    total_rule = _total_rule(schema, header, schema_path, problems)
+    for key in ("unit_column", "parent_column", "serial_column"):
+        spec = schema.get(key)
+        if spec is None:
+            continue
+        if not isinstance(spec, dict) or "header" not in spec or (key != "serial_column" and "key" not in spec):
+            problems.error(schema_path, f"{key} 应写成 {{key: 列名, header: 表头文字, display: name 或 short_name}}",
+                           schema.line_of(key), field=key)
+    if total_rule is not None and not schema.get("unit_column"):
+        problems.error(schema_path, "有全省行（total）的表必须有单位列（unit_column），全省二字写在该列",
+                       schema.line_of("total"), field="total")
+    layout = schema.get("layout") or {}
+    if not isinstance(layout, dict) or layout.get("halves", 1) not in (1, 2) or \
+            not isinstance(layout.get("right_headers", {}), dict):
+        problems.error(schema_path, "layout 只能有 halves（1 或 2）和 right_headers（列名: 表头文字）",
+                       schema.line_of("layout"), field="layout")
     if len(problems.errors) > errors_before:
         return None
 
@@ -107,7 +112,7 @@ def load_annex(schema_path: Path, units: Units, problems: Problems) -> AnnexTabl
         number=number, title=title, orientation=orientation, rows_kind=rows_kind,
         unit_column=schema.get("unit_column"), parent_column=schema.get("parent_column"),
         serial_column=schema.get("serial_column"), header=tuple(header), rows=[],
-        total_rule=total_rule, layout=schema.get("layout") or {},
+        total_rule=total_rule, layout=layout,
         csv_path=schema_path.with_suffix(".csv"),
     )
     _check_stated_values(table, schema_path, schema, problems)
@@ -117,13 +122,49 @@ def load_annex(schema_path: Path, units: Units, problems: Problems) -> AnnexTabl
     return table
 
 
+TOTAL_KEYS = {"sum": {"label", "rule", "stated"}, "stated": {"label", "rule", "values"}}
+
+
+def _total_rule(schema, header, path: Path, problems: Problems) -> TotalRule | None:
+    """The 全省 row: rule "sum" (column sums, `stated` = published values to check) or "stated" (`values`)."""
+    if "total" not in schema:
+        return None
+    t = schema["total"]
+    if not isinstance(t, dict):
+        problems.error(path, "total 应为键值对（label、rule 等）", schema.line_of("total"), field="total")
+        return None
+    rule = t.get("rule")
+    if rule not in TOTAL_KEYS:
+        problems.error(path, f"total.rule 应为 sum（各市相加）或 stated（按公布值），实际为“{rule}”",
+                       t.line_of("rule"), field="total.rule")
+        return None
+    for key in t:
+        if key not in TOTAL_KEYS[rule]:
+            problems.error(path, f"total 中不认识的字段“{key}”（rule 为 {rule} 时可用：{'、'.join(sorted(TOTAL_KEYS[rule]))}）",
+                           t.line_of(key), field=f"total.{key}")
+    values_key = "values" if rule == "stated" else "stated"
+    stated = t.get(values_key) or {}
+    if not isinstance(stated, dict):
+        problems.error(path, f"total.{values_key} 应为“列名: 数值”形式", t.line_of(values_key), field=f"total.{values_key}")
+        return None
+    if rule == "sum":
+        columns = [c for h in header for c in (h.columns if isinstance(h, HeaderGroup) else [h])]
+        for col in columns:
+            if col.type not in ("integer", "decimal"):
+                problems.error(path, f"“{col.header.replace(chr(10), '')}”列是{col.type}，不能相加；"
+                                     "请把全省行改为 rule: stated 并写明公布值", t.line_of("rule"), field="total.rule")
+    lines = {k: stated.line_of(k) for k in stated} if hasattr(stated, "line_of") else {}
+    return TotalRule(str(t.get("label", "全省")), rule, {k: str(v) for k, v in stated.items()},
+                     problems.name(path), lines)
+
+
 def _check_stated_values(table: AnnexTable, schema_path: Path, schema, problems: Problems) -> None:
     if table.total_rule is None:
         return
     by_key = {c.key: c for c in table.columns}
     field = "total.values" if table.total_rule.rule == "stated" else "total.stated"
     for key, text in table.total_rule.stated.items():
-        line = schema["total"].line if isinstance(schema.get("total"), dict) else None
+        line = table.total_rule.stated_lines.get(key)
         if key not in by_key:
             problems.error(schema_path, f"全省行引用了不存在的列“{key}”", line, field=f"{field}.{key}")
             continue

@@ -26,6 +26,10 @@ def read_csv(path: Path, expected: list[str], problems: Problems) -> list[tuple[
         return []
     header = [h.strip() for h in header]
     ok = True
+    for i, col in enumerate(header):
+        if col in header[:i]:
+            problems.error(path, f"列“{col}”在表头中出现了两次", 1, col)
+            ok = False
     for col in expected:
         if col not in header:
             problems.error(path, f"缺少必需的列“{col}”（表头应为：{','.join(expected)}）", 1, col)
@@ -37,7 +41,10 @@ def read_csv(path: Path, expected: list[str], problems: Problems) -> list[tuple[
     if not ok:
         return []
     rows = []
-    for line, cells in enumerate(reader, start=2):
+    previous_end = reader.line_num
+    for cells in reader:
+        line = previous_end + 1  # the record's first physical line, even after a cell with a line break
+        previous_end = reader.line_num
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):

@@ -53,11 +53,15 @@ def _load_departments(path: Path, problems: Problems) -> list[str]:
         return []
     names = require(data, "departments", path, problems, list) or []
     seen = set()
-    for name in names:
+    for i, name in enumerate(names):
+        if not isinstance(name, str):
+            problems.error(path, f"部门名称应为文字，第{i + 1}项为“{name}”", data.line_of("departments"),
+                           field=f"departments[{i}]")
+            continue
         if name in seen:
             problems.error(path, f"部门“{name}”重复", field="departments")
         seen.add(name)
-    return [str(n) for n in names]
+    return [n for n in names if isinstance(n, str)]
 
 
 def _load_notice(path: Path, problems: Problems) -> Notice | None:
@@ -69,7 +73,9 @@ def _load_notice(path: Path, problems: Problems) -> Notice | None:
         ("issuer", str), ("date", dt.date), ("recipients", str), ("title", str), ("body", list),
         ("attachments", list))}
     title_lines = data.get("title_lines") or [fields["title"]]
-    if fields["title"] and "".join(title_lines) != fields["title"]:
+    if not isinstance(title_lines, list) or not all(isinstance(t, str) for t in title_lines):
+        problems.error(path, "title_lines 应为文字列表，每项一行", data.line_of("title_lines"), field="title_lines")
+    elif fields["title"] and "".join(title_lines) != fields["title"]:
         problems.error(path, "title_lines 连起来应与 title 完全相同", data.line_of("title_lines"), field="title_lines")
     for i, n in enumerate(fields["attachments"] or []):
         if not isinstance(n, int):
@@ -101,10 +107,10 @@ def _load_workplan(path: Path, departments: set[str], problems: Problems) -> Wor
 
     def responsibility(raw, field: str) -> Responsibility | None:
         note = require(raw, "note", path, problems, str, field + ".")
-        lead = raw.get("lead") or [] if isinstance(raw, dict) else []
-        support = raw.get("support") or [] if isinstance(raw, dict) else []
         if note is None:
             return None
+        lead = raw.get("lead") or []
+        support = raw.get("support") or []
         for role, names in (("lead", lead), ("support", support)):
             for name in names:
                 line = raw.line_of(role)

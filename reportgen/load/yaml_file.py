@@ -30,6 +30,9 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {result.key_lines[key]})", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
@@ -38,8 +41,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def read_yaml(path: Path, problems: Problems):
-    """Parsed content, or None after recording where the file is broken."""
+def read_yaml(path: Path, problems: Problems) -> "LineDict | None":
+    """The file's top-level mapping, or None after recording what is wrong with the file."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -49,7 +52,7 @@ def read_yaml(path: Path, problems: Problems):
         problems.error(path, f"文件不是UTF-8编码（第{exc.start}字节附近）")
         return None
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         row = mark.line + 1 if mark else None
@@ -60,6 +63,16 @@ def read_yaml(path: Path, problems: Problems):
         problems.error(path, f"YAML格式错误{('，' + where) if where else ''}：{exc.problem}{context}"
                              "。请检查缩进、冒号、引号和括号是否成对", row=row)
         return None
+    except (yaml.YAMLError, ValueError) as exc:  # e.g. control characters, an impossible date 2021-02-30
+        problems.error(path, f"YAML内容无法读取：{exc}")
+        return None
+    if data is None:
+        problems.error(path, "文件为空，应为“字段: 值”形式的内容")
+        return None
+    if not isinstance(data, dict):
+        problems.error(path, "文件最外层应为“字段: 值”形式的键值对，而不是列表或单个值", row=1)
+        return None
+    return data
 
 
 def require(mapping, key: str, path: Path, problems: Problems, kind=None, field_prefix: str = ""):

@@ -30,7 +30,7 @@ ALIGN = {
     "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
 }
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "div"}
-WHITESPACE = re.compile(r"\s+")
+WHITESPACE = re.compile(r"[ \t\r\n\f]+")  # as HTML collapses; U+3000 ideographic spaces stay
 
 
 class UnsupportedHtml(ValueError):
@@ -161,7 +161,12 @@ class DocxWriter:
         doc.core_properties.title = title or (root.findtext(".//title") or "")
         parts = [el for el in root.body if el.tag == "section"]
         for i, part in enumerate(parts):
-            section = doc.sections[0] if i == 0 else doc.add_section(WD_SECTION.NEW_PAGE)
+            if i == 0:
+                section = doc.sections[0]
+            else:
+                section = doc.add_section(WD_SECTION.NEW_PAGE)
+                # the paragraph carrying the section break: 1 pt high, so a full page never spills a blank one
+                _format_paragraph(doc.paragraphs[-1], pitch_pt=1)
             orientation = part.get("data-orientation", "portrait")
             self._setup_section(section, orientation)
             if i == 0:

@@ -52,8 +52,7 @@ def set_rpr_font(rpr, name: str, size_pt: float, char_spacing_pt: float | None =
     """Font on a run's or a style's w:rPr."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+        fonts = _put(rpr, "w:rFonts", RPR_ORDER)
     for attr in list(fonts.attrib):
         if attr.endswith("Theme"):
             del fonts.attrib[attr]  # theme fonts would override the explicit names
