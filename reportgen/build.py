@@ -83,7 +83,7 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None) -> Buil
             folder = staging / doc.folder
             folder.mkdir(parents=True, exist_ok=True)
             t = time.perf_counter()
-            pages = write_pdf(html, folder / f"{doc.name}.pdf")
+            pages = write_pdf(html, folder / f"{doc.name}.pdf", profile)
             staged.append((Path(doc.folder) / f"{doc.name}.pdf", Written(out_dir / doc.folder / f"{doc.name}.pdf",
                                                                          pages, time.perf_counter() - t)))
             t = time.perf_counter()

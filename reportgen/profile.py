@@ -78,6 +78,25 @@ class Profile:
                 out.append((role, path, font.get("fallback", "serif")))
         return out
 
+    def pdf_font_chain(self, role: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(font files, fontconfig families) the PDF uses for a role, in fallback order."""
+        font = self.fonts[role]
+        path = self.font_file(role)
+        files = (str(path),) if path is not None and path.is_file() else ()
+        families = () if path is not None else (font["pdf_family"],)
+        if font.get("fallback"):
+            families += (font["fallback"],)
+        return files, families
+
+    def type_area_pt(self, orientation: str = "portrait") -> float:
+        """Width of the 版心 in points."""
+        page = self.page
+        if orientation == "landscape":
+            m = page["landscape_margins_mm"]
+            return (page["height_mm"] - m["left"] - m["right"]) * PT_PER_MM
+        m = page["margins_mm"]
+        return (page["width_mm"] - m["left"] - m["right"]) * PT_PER_MM
+
     # -- stylesheet values -------------------------------------------------------------------
     def css_family(self, role: str) -> str:
         font = self.fonts[role]

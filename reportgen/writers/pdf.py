@@ -7,7 +7,8 @@ import logging
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from ..profile import FONTS_DIR
+from ..profile import FONTS_DIR, Profile
+from .pdf_grid import apply_grid
 from ..render import TEMPLATES_DIR
 
 ALLOWED_DIRS = (TEMPLATES_DIR.resolve(), FONTS_DIR.resolve())
@@ -44,9 +45,12 @@ def harfbuzz_subset_available() -> bool:
     return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
-def write_pdf(html: str, target: Path) -> int:
-    """Write the PDF; return its page count."""
+def write_pdf(html: str, target: Path, profile: "Profile | None" = None) -> int:
+    """Write the PDF; return its page count. With a profile, body lines are set on the 22 × 28 grid."""
     from weasyprint import HTML
+
+    if profile is not None:
+        html = apply_grid(html, profile)
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = HTML(string=html, base_url=str(TEMPLATES_DIR) + "/", url_fetcher=safe_url_fetcher()).render()

@@ -1,0 +1,110 @@
+"""Line breaking for the PDF's 22 × 28 grid: GB/T 15834 kinsoku rules and flush right edges.
+
+WeasyPrint does not justify CJK text (only spaces stretch), so body paragraphs are broken here, with
+the real advance widths of the fonts the PDF embeds, and every full line gets the letter-spacing that
+puts its last glyph on the 版心's right edge. Lines that would start with a closing mark (。，、）》”…)
+or end with an opening one (（《“) give their last character to the next line, as Word does; —— and
+…… and runs of Latin letters and digits (PM2.5, 2021) are never split.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+# Word's zh-CN kinsoku lists (ECMA-376 w:kinsoku; see docs/gbt9704.md §6.1)
+NO_LINE_START = set("!%),.:;>?]}¢¨°·ˇˉ―‖’”…‰′″›℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｀｜｝～￠—")
+NO_LINE_END = set("$([{£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（［｛￡￥")
+# units that never break inside: —— and ……, and runs of half-width letters, digits and their punctuation
+UNIT = re.compile(r"——|……|[A-Za-z0-9][A-Za-z0-9.%/\-·:+]*[A-Za-z0-9%]|.", re.S)
+
+
+@lru_cache(maxsize=None)
+def _font_file(family: str) -> tuple[str, int] | None:
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{file}:%{index}", family], capture_output=True, text=True,
+                             timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path, _, index = out.rpartition(":")
+    return (path, int(index or 0)) if path else None
+
+
+class FontMetrics:
+    """Advance widths from a chain of fonts: the first font that has the character wins (as Pango does)."""
+
+    def __init__(self, fonts: list[tuple[str, int]]):
+        from fontTools.ttLib import TTFont
+
+        self._fonts = []
+        for path, index in fonts:
+            font = TTFont(path, fontNumber=index, lazy=True)
+            self._fonts.append((font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm))
+        self._cache: dict[str, float] = {}
+
+    def em(self, ch: str) -> float:
+        """Advance of one character in em."""
+        if ch not in self._cache:
+            width = 1.0
+            for cmap, hmtx, upm in self._fonts:
+                glyph = cmap.get(ord(ch))
+                if glyph is not None:
+                    width = hmtx[glyph][0] / upm
+                    break
+            self._cache[ch] = width
+        return self._cache[ch]
+
+    def width(self, text: str, size_pt: float) -> float:
+        return sum(self.em(ch) for ch in text) * size_pt
+
+    def missing(self, text: str) -> set[str]:
+        """Characters none of the fonts has."""
+        return {ch for ch in text if not ch.isspace() and all(ord(ch) not in c for c, _, _ in self._fonts)}
+
+
+@lru_cache(maxsize=None)
+def metrics_for(files: tuple[str, ...], families: tuple[str, ...]) -> FontMetrics:
+    chain = [(f, 0) for f in files if Path(f).is_file()]
+    chain += [m for m in (_font_file(fam) for fam in families) if m is not None]
+    return FontMetrics(chain)
+
+
+@dataclass
+class Line:
+    text: str
+    spacing_pt: float      # letter-spacing to apply
+    full: bool             # a full line (flush right), not the paragraph's last
+
+
+def break_paragraph(text: str, metrics: FontMetrics, size_pt: float, width_pt: float, indent_pt: float,
+                    base_spacing_pt: float) -> list[Line]:
+    """Greedy breaking: as many units as fit at the base spacing, then kinsoku push-back, then justify."""
+    units = UNIT.findall(text)
+    widths = [metrics.width(u, size_pt) for u in units]
+    lines: list[Line] = []
+    i = 0
+    while i < len(units):
+        avail = width_pt - (indent_pt if not lines else 0)
+        j, natural, chars = i, 0.0, 0
+        while j < len(units):
+            w, n = natural + widths[j], chars + len(units[j])
+            if w + (n - 1) * base_spacing_pt > avail + 0.01 and j > i:
+                break
+            natural, chars, j = w, n, j + 1
+        if j == len(units):
+            lines.append(Line("".join(units[i:]), base_spacing_pt, False))
+            break
+        k = j
+        while k > i + 1 and (units[k][0] in NO_LINE_START or units[k - 1][-1] in NO_LINE_END):
+            k -= 1
+        if k != j:
+            natural = sum(widths[i:k])
+            chars = sum(len(u) for u in units[i:k])
+        line = "".join(units[i:k])
+        spacing = (avail - natural) / (chars - 1) if chars > 1 else 0.0
+        lines.append(Line(line, spacing, True))
+        i = k
+    return lines
