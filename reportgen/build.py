@@ -23,6 +23,7 @@ from .profile import Profile
 from .render import render_document
 from .views.notice_view import notice_view
 from .writers.docx import write_docx
+from .writers.font_coverage import FontNote, font_notes
 from .writers.pdf import write_pdf
 
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
@@ -49,6 +50,15 @@ class BuildResult:
     plan: Plan
     problems: Problems
     written: list[Written] = field(default_factory=list)
+    font_notes: list[FontNote] = field(default_factory=list)
+
+
+class FontFilesMissing(Exception):
+    """A font file the profile names is not installed: the PDF would silently use another font."""
+
+    def __init__(self, missing):
+        self.missing = missing
+        super().__init__("；".join(f"{role}：{path}" for role, path, _ in missing))
 
 
 @dataclass
@@ -71,6 +81,8 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None) -> Buil
     """Build every document of the data set. Raises DataError (nothing written) on invalid data."""
     plan, problems = load_plan(data_dir)
     profile = profile or Profile.load()
+    if profile.missing_font_files():
+        raise FontFilesMissing(profile.missing_font_files())
     documents = [notice_document(plan)]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -80,6 +92,7 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None) -> Buil
         staged: list[tuple[Path, Written]] = []
         for doc in documents:
             html = render_document(doc.template, doc.view, profile)
+            result.font_notes.extend(n for n in font_notes(html, profile) if n not in result.font_notes)
             folder = staging / doc.folder
             folder.mkdir(parents=True, exist_ok=True)
             t = time.perf_counter()

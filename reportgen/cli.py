@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .build import build
+from .build import FontFilesMissing, build
 from .load.plan import load_plan
 from .problems import DataError, Severity
 from .profile import PROJECT_ROOT, Profile
@@ -64,8 +64,6 @@ def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None) -> N
         click.echo("提示：未找到 libharfbuzz-subset0，生成PDF会慢很多（约25倍）。请安装：apt-get install libharfbuzz-subset0",
                    err=True)
     profile = Profile.load(profile_path)
-    for role, path, fallback in profile.missing_font_files():
-        click.echo(f"提示：字体文件 {path} 不存在，{role} 改用 {fallback}（请运行 make install 安装字体）。", err=True)
     start = time.perf_counter()
     try:
         result = build(data_dir, out_dir, profile)
@@ -73,10 +71,17 @@ def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None) -> N
         _show_problems(exc.problems, limit_gaps=5)
         click.echo("数据有错误，未生成任何文件。请修改后重试（reportgen validate 可列出全部问题）。", err=True)
         sys.exit(2)
+    except FontFilesMissing as exc:
+        for role, path, _ in exc.missing:
+            click.echo(f"[错误] 版式配置 {profile.path.name} 要求的{profile.fonts[role].get('label', role)}字体文件不存在：{path}"
+                       "。请运行 make install 安装字体，或在版式配置中改用已安装的字体。未生成任何文件。", err=True)
+        sys.exit(2)
     except Exception as exc:  # a bug, not a data problem: say so plainly, keep the details for developers
         click.echo(f"程序内部错误，未生成任何文件：{type(exc).__name__}: {exc}。请把此信息和数据目录报告给开发人员。", err=True)
         sys.exit(1)
     _show_problems(result.problems.items, limit_gaps=5)
+    for note in result.font_notes:
+        click.echo(f"[字体] {note}", err=True)
     for w in result.written:
         pages = f"，{w.pages}页" if w.pages else ""
         click.echo(f"已生成 {w.path}{pages}（{w.seconds:.1f}秒）")
