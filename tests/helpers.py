@@ -66,10 +66,14 @@ def missing_in_order(lines: list[str], text: str) -> list[str]:
 def libreoffice_to_pdf(docx: Path, out_dir: Path) -> Path:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice (libreoffice-writer-nogui) is not installed"
+    from reportgen.fontconfig import libreoffice_environment
+    from reportgen.profile import Profile
+
     profile_dir = out_dir / "lo-profile"
     result = subprocess.run(
         [soffice, f"-env:UserInstallation=file://{profile_dir}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(out_dir), str(docx)], capture_output=True, text=True, timeout=300)
+         "--outdir", str(out_dir), str(docx)], capture_output=True, text=True, timeout=300,
+        env=libreoffice_environment(Profile.load(), out_dir / "fontconfig"))
     pdf = out_dir / (docx.stem + ".pdf")
     assert result.returncode == 0 and pdf.exists(), result.stderr + result.stdout
     return pdf

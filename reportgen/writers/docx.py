@@ -86,6 +86,7 @@ def _format_paragraph(paragraph, *, pitch_pt: float, align: str = "left", indent
     fmt.space_after = Pt(0)
     fmt.widow_control = False  # pages filled to 22 lines, as the PDF (orphans/widows 1)
     fmt.alignment = ALIGN[align]
+    docx_oxml.east_asian_typography(paragraph)
     if indent_mm:
         fmt.first_line_indent = Mm(indent_mm)
     if left_mm:

@@ -122,3 +122,12 @@ def add_field(paragraph, instruction: str, font: str, size_pt: float):
 def disable_snap_to_grid(paragraph) -> None:
     """Large text (titles, tables) must not take two grid cells."""
     _put(paragraph._p.get_or_add_pPr(), "w:snapToGrid", PPR_ORDER, val="0")
+
+
+def east_asian_typography(paragraph) -> None:
+    """Kinsoku on; punctuation may not hang past the 版心; no automatic CJK/Latin spacing (the PDF has none)."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    _put(p_pr, "w:kinsoku", PPR_ORDER, val="1")
+    _put(p_pr, "w:overflowPunct", PPR_ORDER, val="0")
+    _put(p_pr, "w:autoSpaceDE", PPR_ORDER, val="0")
+    _put(p_pr, "w:autoSpaceDN", PPR_ORDER, val="0")
