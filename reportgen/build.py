@@ -72,9 +72,9 @@ class Document:
     title: str
 
 
-def notice_document(plan: Plan) -> Document:
+def notice_document(plan: Plan, profile: Profile) -> Document:
     return Document(folder=f"{plan.year}/通知", name=safe_filename(plan.notice.title),
-                    template="notice.html.j2", view=notice_view(plan), title=plan.notice.title)
+                    template="notice.html.j2", view=notice_view(plan, profile), title=plan.notice.title)
 
 
 def build(data_dir: Path, out_dir: Path, profile: Profile | None = None) -> BuildResult:
@@ -83,7 +83,7 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None) -> Buil
     profile = profile or Profile.load()
     if profile.missing_font_files():
         raise FontFilesMissing(profile.missing_font_files())
-    documents = [notice_document(plan)]
+    documents = [notice_document(plan, profile)]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))

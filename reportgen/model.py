@@ -101,6 +101,23 @@ class WorkPlan:
 
 
 @dataclass(frozen=True)
+class Masthead:
+    """版头: 发文机关标志 and 发文字号, printed above the red rule on the first page."""
+
+    issuer_mark: str           # 发文机关标志, e.g. "江苏省大气污染防治联席会议办公室文件"
+    doc_number: str            # 发文字号, e.g. "苏大气办〔2021〕5号" (validated)
+
+
+@dataclass(frozen=True)
+class Imprint:
+    """版记: printed between rules at the foot of the last page."""
+
+    copy_to: str | None        # 抄送机关 (without "抄送：")
+    printed_by: str            # 印发机关
+    printed_date: dt.date      # 印发日期
+
+
+@dataclass(frozen=True)
 class Notice:
     issuer: str
     date: dt.date
@@ -109,6 +126,9 @@ class Notice:
     title_lines: tuple[str, ...]
     body: tuple[str, ...]
     attachments: tuple[int, ...]
+    sealed: bool = False               # 加盖印章: date 右空四字, 署名 centred over it
+    masthead: Masthead | None = None   # 版头 (omitted: no 发文字号 is known)
+    imprint: Imprint | None = None     # 版记
 
 
 @dataclass(frozen=True)

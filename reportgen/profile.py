@@ -97,6 +97,10 @@ class Profile:
         m = page["margins_mm"]
         return (page["width_mm"] - m["left"] - m["right"]) * PT_PER_MM
 
+    def type_area_height_mm(self) -> float:
+        m = self.page["margins_mm"]
+        return self.page["height_mm"] - m["top"] - m["bottom"]
+
     # -- stylesheet values -------------------------------------------------------------------
     def css_family(self, role: str) -> str:
         font = self.fonts[role]
@@ -133,5 +137,15 @@ class Profile:
             indent_mm=round(pn["outer_indent_chars"] * pn_size_mm, 3),
             # the margin box starts at the 版心 bottom; centre the dash line 7 mm below it
             padding_top_mm=round(pn["below_type_area_mm"] - pn_size_mm / 2, 3))
+        masthead = self.data["masthead"]
+        half_leading_mm = (self.grid["line_pitch_pt"] - self.block("doc-number")["size_pt"]) / 2 / PT_PER_MM
+        masthead = dict(masthead, rule_margin_mm=round(masthead["rule_below_number_mm"] - half_leading_mm, 3))
+        imp = self.data["imprint"]
+        imp_char = imp["size_pt"] / PT_PER_MM
+        imprint = dict(imp, css_family=fonts[imp["font"]]["css_family"],
+                       indent_mm=round(imp["indent_chars"] * imp_char, 3),
+                       copy_hang_mm=round(3 * imp_char, 3),    # wrapped 抄送 lines align after "抄送："
+                       copy_left_mm=round((imp["indent_chars"] + 3) * imp_char, 3),
+                       page_height_mm=round(self.type_area_height_mm() - 0.2, 3))
         return dict(page=self.page, grid=self.grid, fonts=fonts, blocks=blocks, tables=tables,
-                    missing_fill=self.missing_fill, page_number=page_number)
+                    missing_fill=self.missing_fill, page_number=page_number, masthead=masthead, imprint=imprint)

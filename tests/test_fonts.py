@@ -21,7 +21,7 @@ def test_character_no_font_has_is_reported(data_copy):
                       encoding="utf-8")
     plan, _ = load_plan(data_copy)
     profile = Profile.load()
-    notes = font_notes(render_document("notice.html.j2", notice_view(plan), profile), profile)
+    notes = font_notes(render_document("notice.html.j2", notice_view(plan, profile), profile), profile)
     missing = [n for n in notes if n.fallback is None]
     assert [n.char for n in missing] == ["\ue000"]
     assert "缺字" in str(missing[0]) and "U+E000" in str(missing[0])

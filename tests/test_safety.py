@@ -19,7 +19,7 @@ def test_data_is_escaped_not_executed(data_copy):
         "- '{{ 7 * 7 }} <script>alert(1)</script> <img src=\"file:///etc/passwd\">'")
     notice.write_text(text, encoding="utf-8")
     plan, _ = load_plan(data_copy)
-    html = render_document("notice.html.j2", notice_view(plan), Profile.load())
+    html = render_document("notice.html.j2", notice_view(plan, Profile.load()), Profile.load())
     assert "{{ 7 * 7 }}" in html and "49" not in html.split("<body>")[1][:2000]
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert '<img src="file:///etc/passwd">' not in html

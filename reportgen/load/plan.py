@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from ..compute.annex_totals import compute_annex_totals
-from ..model import Item, Notice, Paragraph, Plan, Responsibility, Section, Subsection, WorkPlan
+from ..model import Imprint, Item, Masthead, Notice, Paragraph, Plan, Responsibility, Section, Subsection, WorkPlan
 from ..problems import DataError, Problems
 from ..responsibility import short_name
 from .annexes import load_annex
@@ -64,6 +65,39 @@ def _load_departments(path: Path, problems: Problems) -> list[str]:
     return [n for n in names if isinstance(n, str)]
 
 
+# 发文字号 (GB/T 9704 7.2.5): full year in 六角括号 U+3014/3015, no "第", no leading zeros, ends with 号
+DOC_NUMBER = re.compile(r"[^〔〕\s]+〔\d{4}〕[1-9]\d*号")
+
+
+def _load_masthead(data, path: Path, problems: Problems) -> Masthead | None:
+    raw = data.get("masthead")
+    if raw is None:
+        return None
+    mark = require(raw, "issuer_mark", path, problems, str, "masthead.")
+    number = require(raw, "doc_number", path, problems, str, "masthead.")
+    if number is not None and not DOC_NUMBER.fullmatch(number):
+        problems.error(path, f"发文字号“{number}”格式不对：应写成如“苏大气办〔2021〕5号”——年份写全并用六角括号〔〕"
+                             "（不是[]、【】或（）），序号不加“第”、前面不补0，以“号”结尾",
+                       raw.line_of("doc_number"), field="masthead.doc_number")
+        return None
+    return Masthead(mark, number) if mark and number else None
+
+
+def _load_imprint(data, path: Path, problems: Problems) -> Imprint | None:
+    raw = data.get("imprint")
+    if raw is None:
+        return None
+    printed_by = require(raw, "printed_by", path, problems, str, "imprint.")
+    printed_date = require(raw, "printed_date", path, problems, dt.date, "imprint.")
+    copy_to = raw.get("copy_to") if isinstance(raw, dict) else None
+    if copy_to is not None and not isinstance(copy_to, str):
+        problems.error(path, "抄送机关应为文字，各机关之间用顿号或逗号分隔", raw.line_of("copy_to"), field="imprint.copy_to")
+        return None
+    if printed_by and printed_date:
+        return Imprint(copy_to.rstrip("。") if copy_to else None, printed_by, printed_date)
+    return None
+
+
 def _load_notice(path: Path, problems: Problems) -> Notice | None:
     data = read_yaml(path, problems)
     if data is None:
@@ -81,10 +115,16 @@ def _load_notice(path: Path, problems: Problems) -> Notice | None:
         if not isinstance(n, int):
             problems.error(path, f"附件说明应列出附件序号（整数），第{i + 1}项为“{n}”", data.line_of("attachments"),
                            field=f"attachments[{i}]")
+    masthead = _load_masthead(data, path, problems)
+    imprint = _load_imprint(data, path, problems)
+    sealed = data.get("sealed", False)
+    if not isinstance(sealed, bool):
+        problems.error(path, "sealed 应为 true（加盖印章）或 false", data.line_of("sealed"), field="sealed")
     if len(problems.errors) > before:
         return None
     return Notice(fields["issuer"], fields["date"], fields["recipients"], fields["title"], tuple(title_lines),
-                  tuple(str(p) for p in fields["body"]), tuple(fields["attachments"]))
+                  tuple(str(p) for p in fields["body"]), tuple(fields["attachments"]), bool(sealed),
+                  masthead, imprint)
 
 
 def _load_workplan(path: Path, departments: set[str], problems: Problems) -> WorkPlan | None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..model import AnnexTable, Column, HeaderGroup, Item, Paragraph, Plan
+from ..fonts import text_width_mm
+from ..model import AnnexTable, Column, HeaderGroup, Item, Notice, Paragraph, Plan
+from ..profile import PT_PER_MM, Profile
 
 
 def chinese_date(d: dt.date) -> str:
@@ -119,7 +121,48 @@ def annex_view(table: AnnexTable) -> AnnexView:
     return AnnexView(table.name, table.title, table.orientation, header, rows, has_gaps)
 
 
-def notice_view(plan: Plan) -> dict:
+def signature_view(notice: Notice, profile: Profile) -> dict:
+    """署名 and 成文日期 offsets from the 版心's left edge (mm), GB/T 9704 7.3.5.1 / 7.3.5.2."""
+    block = profile.block("signature")
+    size, spacing = block["size_pt"], profile.grid["char_spacing_pt"]
+    char = profile.char_mm()
+    width = profile.type_area_pt() / PT_PER_MM
+    date = chinese_date(notice.date)
+    sig_w = text_width_mm(profile, block["font"], notice.issuer, size, spacing)
+    date_w = text_width_mm(profile, block["font"], date, size, spacing)
+    rule = profile.data["signature"]["sealed" if notice.sealed else "unsealed"]
+    if notice.sealed:
+        date_left = width - rule["right_chars"] * char - date_w
+        sig_left = date_left + date_w / 2 - sig_w / 2
+    elif date_w + rule["date_shift_chars"] * char <= sig_w:
+        sig_left = width - rule["right_chars"] * char - sig_w
+        date_left = sig_left + rule["date_shift_chars"] * char
+    else:
+        date_left = width - rule["right_chars"] * char - date_w
+        sig_left = date_left - rule["date_shift_chars"] * char
+    return {"issuer": notice.issuer, "date": date, "issuer_left_mm": round(max(sig_left, 0), 2),
+            "date_left_mm": round(date_left, 2), "blank_lines": rule["blank_lines"]}
+
+
+def masthead_view(notice: Notice, profile: Profile) -> dict | None:
+    if notice.masthead is None:
+        return None
+    m = profile.data["masthead"]
+    width_pt = profile.type_area_pt()
+    size = min(m["max_size_pt"], int(width_pt / max(len(notice.masthead.issuer_mark), 1)))
+    return {"issuer_mark": notice.masthead.issuer_mark, "doc_number": notice.masthead.doc_number,
+            "mark_size_pt": size, "blank_lines_before_number": m["blank_lines_before_number"],
+            "blank_lines_after_rule": m["blank_lines_after_rule"]}
+
+
+def imprint_view(notice: Notice) -> dict | None:
+    if notice.imprint is None:
+        return None
+    i = notice.imprint
+    return {"copy_to": i.copy_to, "printed_by": i.printed_by, "printed_date": f"{chinese_date(i.printed_date)}印发"}
+
+
+def notice_view(plan: Plan, profile: Profile) -> dict:
     n = plan.notice
     annexes = [plan.annexes[k] for k in n.attachments]
     wp = plan.workplan
@@ -130,8 +173,9 @@ def notice_view(plan: Plan) -> dict:
             "recipients": n.recipients,
             "body": list(n.body),
             "attachments": [f"{a.number}.{a.title}" for a in annexes],
-            "issuer": n.issuer,
-            "date": chinese_date(n.date),
+            "signature": signature_view(n, profile),
+            "masthead": masthead_view(n, profile),
+            "imprint": imprint_view(n),
         },
         "plan": {
             "title": wp.title,

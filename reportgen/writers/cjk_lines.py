@@ -10,66 +10,15 @@ or end with an opening one (（《“) give their last character to the next lin
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+
+from ..fonts import FontMetrics
 
 # Word's zh-CN kinsoku lists (ECMA-376 w:kinsoku; see docs/gbt9704.md §6.1)
 NO_LINE_START = set("!%),.:;>?]}¢¨°·ˇˉ―‖’”…‰′″›℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｀｜｝～￠—")
 NO_LINE_END = set("$([{£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（［｛￡￥")
 # units that never break inside: —— and ……, and runs of half-width letters, digits and their punctuation
 UNIT = re.compile(r"——|……|[A-Za-z0-9][A-Za-z0-9.%/\-·:+]*[A-Za-z0-9%]|.", re.S)
-
-
-@lru_cache(maxsize=None)
-def _font_file(family: str) -> tuple[str, int] | None:
-    try:
-        out = subprocess.run(["fc-match", "-f", "%{file}:%{index}", family], capture_output=True, text=True,
-                             timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    path, _, index = out.rpartition(":")
-    return (path, int(index or 0)) if path else None
-
-
-class FontMetrics:
-    """Advance widths from a chain of fonts: the first font that has the character wins (as Pango does)."""
-
-    def __init__(self, fonts: list[tuple[str, int]]):
-        from fontTools.ttLib import TTFont
-
-        self._fonts = []
-        for path, index in fonts:
-            font = TTFont(path, fontNumber=index, lazy=True)
-            self._fonts.append((font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm))
-        self._cache: dict[str, float] = {}
-
-    def em(self, ch: str) -> float:
-        """Advance of one character in em."""
-        if ch not in self._cache:
-            width = 1.0
-            for cmap, hmtx, upm in self._fonts:
-                glyph = cmap.get(ord(ch))
-                if glyph is not None:
-                    width = hmtx[glyph][0] / upm
-                    break
-            self._cache[ch] = width
-        return self._cache[ch]
-
-    def width(self, text: str, size_pt: float) -> float:
-        return sum(self.em(ch) for ch in text) * size_pt
-
-    def missing(self, text: str) -> set[str]:
-        """Characters none of the fonts has."""
-        return {ch for ch in text if not ch.isspace() and all(ord(ch) not in c for c, _, _ in self._fonts)}
-
-
-@lru_cache(maxsize=None)
-def metrics_for(files: tuple[str, ...], families: tuple[str, ...]) -> FontMetrics:
-    chain = [(f, 0) for f in files if Path(f).is_file()]
-    chain += [m for m in (_font_file(fam) for fam in families) if m is not None]
-    return FontMetrics(chain)
 
 
 @dataclass

@@ -8,6 +8,7 @@ section), block elements whose class names a paragraph kind of the layout profil
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +17,11 @@ import lxml.html
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.shared import Mm, Pt
 from docx.table import _Cell
 
+from ..fonts import text_width_mm
 from ..profile import PT_PER_MM, Profile
 from . import docx_oxml
 
@@ -80,6 +82,8 @@ def _fill_paragraph(paragraph, pieces, font: str, size_pt: float, char_spacing: 
 def _format_paragraph(paragraph, *, pitch_pt: float, align: str = "left", indent_mm: float = 0,
                       left_mm: float = 0, right_mm: float = 0) -> None:
     fmt = paragraph.paragraph_format
+    if pitch_pt < 10:
+        docx_oxml.disable_snap_to_grid(paragraph)  # a 1 pt spacer must not take a whole grid line
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(pitch_pt)
     fmt.space_before = Pt(0)
@@ -108,7 +112,8 @@ def _table_grid(table_el) -> tuple[list[_GridCell], int, int, int]:
     """Place every <th>/<td> on the grid; return (cells, rows, columns, header row count)."""
     head = table_el.find("thead")
     body = table_el.find("tbody")
-    trs = (list(head) if head is not None else []) + (list(body) if body is not None else [])
+    trs = (list(head) if head is not None else []) + (list(body) if body is not None else []) \
+        + [tr for tr in table_el if tr.tag == "tr"]
     header_rows = len(head) if head is not None else 0
     occupied: set[tuple[int, int]] = set()
     cells: list[_GridCell] = []
@@ -228,21 +233,86 @@ class DocxWriter:
     # -- blocks ----------------------------------------------------------------------------------
     def _paragraph(self, doc, el) -> None:
         kind = (el.get("class") or "body").split()[0]
+        if kind == "red-rule":
+            # the rule of the 版头 hangs under the 发文字号 paragraph, 4 mm below its text
+            m = self.profile.data["masthead"]
+            docx_oxml.paragraph_rules(doc.paragraphs[-1], bottom_pt=m["rule_width_pt"],
+                                      space_pt=m["rule_below_number_mm"] * PT_PER_MM, hex_color=m["color"])
+            return
         block = self.profile.block(kind)
         char = self.profile.char_mm()
+        size = float(el.get("data-size-pt") or block["size_pt"])
         para = doc.add_paragraph()
-        _format_paragraph(para, pitch_pt=self.grid["line_pitch_pt"], align=block.get("align", "left"),
-                          indent_mm=block.get("indent_chars", 0) * char,
-                          left_mm=block.get("left_chars", 0) * char,
+        left_mm = float(el.get("data-left-mm")) if el.get("data-left-mm") else block.get("left_chars", 0) * char
+        _format_paragraph(para, pitch_pt=max(self.grid["line_pitch_pt"], size) if kind != "issuer-mark" else size,
+                          align=block.get("align", "left"),
+                          indent_mm=block.get("indent_chars", 0) * char, left_mm=left_mm,
                           right_mm=block.get("right_chars", 0) * char)
         if el.tag.startswith("h"):
             para.paragraph_format.keep_with_next = True
-        if block["size_pt"] != self.profile.block("body")["size_pt"]:
+        if size != self.profile.block("body")["size_pt"]:
             docx_oxml.disable_snap_to_grid(para)
-        _fill_paragraph(para, _inline_pieces(el), self.profile.docx_font(block["font"]), block["size_pt"],
-                        self.grid["char_spacing_pt"])
+        spacing = None if kind == "issuer-mark" else self.grid["char_spacing_pt"]
+        _fill_paragraph(para, _inline_pieces(el), self.profile.docx_font(block["font"]), size, spacing)
+        if kind == "issuer-mark":
+            m = self.profile.data["masthead"]
+            para.paragraph_format.space_before = Mm(m["top_mm"])
+            for run in para.runs:
+                docx_oxml.set_run_color(run, m["color"])
+
+    def _imprint(self, doc, table_el) -> None:
+        """版记: rules thick/thin/thick, 4号仿宋, 1 字 in from both sides, its last rule on the 版心 bottom.
+
+        The last row (印发机关 … 印发日期) is the document's last paragraph, with tab stops and a thick
+        rule below; rows above it (抄送) form a table ruled thick above and thin below. A spacer
+        paragraph of computed height pushes the whole down to the 版心 bottom: the section starts at the
+        page top and every line has an exact height, so Word and LibreOffice agree (LibreOffice ignores
+        floating tables anchored to the bottom, and a table cannot end a Word document)."""
+        imp = self.profile.data["imprint"]
+        pitch = self.grid["line_pitch_pt"]
+        char = imp["size_pt"] / PT_PER_MM
+        thick, thin = imp["thick_rule_mm"] * PT_PER_MM, imp["thin_rule_mm"] * PT_PER_MM
+        font, size = self.profile.docx_font(imp["font"]), imp["size_pt"]
+        indent = imp["indent_chars"] * char
+        width_mm = self.profile.type_area_pt() / PT_PER_MM
+        rows = [tr for tr in table_el.iter("tr")]
+        *upper, last = rows
+        lines = 1
+        for tr in upper:
+            text = "".join(tr.itertext())
+            avail = width_mm - 2 * indent - 3 * char  # wrapped 抄送 lines hang after "抄送："
+            need = text_width_mm(self.profile, imp["font"], text, size, self.grid["char_spacing_pt"])
+            lines += max(1, math.ceil(need / avail - 0.02))
+        rules = thick * 2 + (thin if upper else 0)
+        spacer = doc.add_paragraph()
+        _format_paragraph(spacer, pitch_pt=1)
+        spacer.paragraph_format.space_before = Pt(self.profile.type_area_height_mm() * PT_PER_MM
+                                                  - lines * pitch - rules - 2.2)
+        if upper:
+            table = doc.add_table(rows=len(upper), cols=1)
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            table.columns[0].width = Mm(width_mm)
+            docx_oxml.table_rules(table, thick, thin, thin)
+            for row, tr in zip(table.rows, upper):
+                cell = row.cells[0]
+                cell.width = Mm(width_mm)
+                para = cell.paragraphs[0]
+                _format_paragraph(para, pitch_pt=pitch, left_mm=indent + 3 * char, indent_mm=-3 * char)
+                _fill_paragraph(para, _inline_pieces(tr.find("td")), font, size, self.grid["char_spacing_pt"])
+        para = doc.add_paragraph()
+        _format_paragraph(para, pitch_pt=pitch)
+        docx_oxml.paragraph_rules(para, top_pt=0 if upper else thick, bottom_pt=thick)
+        cells = [td for td in last if td.tag == "td"]
+        para.paragraph_format.tab_stops.add_tab_stop(Mm(indent), WD_TAB_ALIGNMENT.LEFT)
+        para.paragraph_format.tab_stops.add_tab_stop(Mm(width_mm - indent), WD_TAB_ALIGNMENT.RIGHT)
+        pieces: list = []
+        for td in cells:
+            pieces += ["\t"] + _inline_pieces(td)
+        _fill_paragraph(para, pieces, font, size, self.grid["char_spacing_pt"])
 
     def _table(self, doc, table_el, orientation: str) -> None:
+        if "imprint" in (table_el.get("class") or "").split():
+            return self._imprint(doc, table_el)
         style = self.profile.tables[orientation]
         cells, n_rows, n_cols, header_rows = _table_grid(table_el)
         table = doc.add_table(rows=n_rows, cols=n_cols)

@@ -131,3 +131,40 @@ def east_asian_typography(paragraph) -> None:
     _put(p_pr, "w:overflowPunct", PPR_ORDER, val="0")
     _put(p_pr, "w:autoSpaceDE", PPR_ORDER, val="0")
     _put(p_pr, "w:autoSpaceDN", PPR_ORDER, val="0")
+
+
+def set_run_color(run, hex_color: str) -> None:
+    _put(run._r.get_or_add_rPr(), "w:color", RPR_ORDER, val=hex_color)
+
+
+def paragraph_rules(paragraph, *, top_pt: float = 0, bottom_pt: float = 0, space_pt: float = 0,
+                    hex_color: str = "000000") -> None:
+    """Rules above and/or below the paragraph (w:pBdr), `space_pt` from its text."""
+    borders = _put(paragraph._p.get_or_add_pPr(), "w:pBdr", PPR_ORDER)
+    for side, width in (("top", top_pt), ("bottom", bottom_pt)):
+        if not width:
+            continue
+        el = OxmlElement(f"w:{side}")
+        for k, v in (("val", "single"), ("sz", str(round(width * 8))), ("space", str(round(space_pt))),
+                     ("color", hex_color)):
+            el.set(qn(f"w:{k}"), v)
+        borders.append(el)
+
+
+TBLPR_ORDER = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+               "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
+               "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+
+
+def table_rules(table, top_pt: float, inside_pt: float, bottom_pt: float) -> None:
+    """Horizontal rules only: thick top and bottom, thin between rows, no vertical lines."""
+    borders = _put(table._tbl.tblPr, "w:tblBorders", TBLPR_ORDER)
+    for side, width in (("top", top_pt), ("left", 0), ("bottom", bottom_pt), ("right", 0),
+                        ("insideH", inside_pt), ("insideV", 0)):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "single" if width else "nil")
+        if width:
+            el.set(qn("w:sz"), str(round(width * 8)))
+            el.set(qn("w:space"), "0")
+            el.set(qn("w:color"), "000000")
+        borders.append(el)

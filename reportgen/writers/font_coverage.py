@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import lxml.html
 
 from ..profile import Profile
-from .cjk_lines import metrics_for
+from ..fonts import metrics_for
 
 
 @dataclass(frozen=True)

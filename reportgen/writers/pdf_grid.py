@@ -11,7 +11,8 @@ from __future__ import annotations
 import lxml.html
 
 from ..profile import PT_PER_MM, Profile
-from .cjk_lines import break_paragraph, metrics_for
+from ..fonts import metrics_for
+from .cjk_lines import break_paragraph
 
 GRID_TAGS = {"p", "h1", "h2", "h3"}
 

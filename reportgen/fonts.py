@@ -1,0 +1,68 @@
+"""Font metrics of the fonts the PDF embeds, for layout decisions made before WeasyPrint runs
+(line breaking, the 署名/日期 offsets). Resolves families through fontconfig, as WeasyPrint does."""
+
+from __future__ import annotations
+
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+from .profile import PT_PER_MM, Profile
+
+
+@lru_cache(maxsize=None)
+def _font_file(family: str) -> tuple[str, int] | None:
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{file}:%{index}", family], capture_output=True, text=True,
+                             timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path, _, index = out.rpartition(":")
+    return (path, int(index or 0)) if path else None
+
+
+class FontMetrics:
+    """Advance widths from a chain of fonts: the first font that has the character wins (as Pango does)."""
+
+    def __init__(self, fonts: list[tuple[str, int]]):
+        from fontTools.ttLib import TTFont
+
+        self._fonts = []
+        for path, index in fonts:
+            font = TTFont(path, fontNumber=index, lazy=True)
+            self._fonts.append((font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm))
+        self._cache: dict[str, float] = {}
+
+    def em(self, ch: str) -> float:
+        """Advance of one character in em."""
+        if ch not in self._cache:
+            width = 1.0
+            for cmap, hmtx, upm in self._fonts:
+                glyph = cmap.get(ord(ch))
+                if glyph is not None:
+                    width = hmtx[glyph][0] / upm
+                    break
+            self._cache[ch] = width
+        return self._cache[ch]
+
+    def width(self, text: str, size_pt: float) -> float:
+        return sum(self.em(ch) for ch in text) * size_pt
+
+    def missing(self, text: str) -> set[str]:
+        """Characters none of the fonts has."""
+        return {ch for ch in text if not ch.isspace() and all(ord(ch) not in c for c, _, _ in self._fonts)}
+
+
+@lru_cache(maxsize=None)
+def metrics_for(files: tuple[str, ...], families: tuple[str, ...]) -> FontMetrics:
+    chain = [(f, 0) for f in files if Path(f).is_file()]
+    chain += [m for m in (_font_file(fam) for fam in families) if m is not None]
+    return FontMetrics(chain)
+
+
+
+
+def text_width_mm(profile: Profile, role: str, text: str, size_pt: float, spacing_pt: float = 0.0) -> float:
+    """Advance width of a line of text in the role's PDF fonts, letter-spacing included."""
+    metrics = metrics_for(*profile.pdf_font_chain(role))
+    return (metrics.width(text, size_pt) + len(text) * spacing_pt) / PT_PER_MM
