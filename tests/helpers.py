@@ -83,3 +83,50 @@ def pdf_page_count(path: Path) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(str(path)).pages)
+
+
+def page_image(pdf: Path, page: int, dpi: int = 100):
+    """The page rendered by pdftoppm, as a Pillow RGB image."""
+    from PIL import Image
+
+    out = pdf.parent / f"_page_{pdf.stem[:8]}_{page}"
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-f", str(page), "-l", str(page),
+                    str(pdf), str(out)], check=True)
+    return Image.open(f"{out}.png").convert("RGB")
+
+
+def horizontal_rules_mm(image, page_height_mm: float = 297, x0_mm: float = 28, x1_mm: float = 184,
+                        red: bool = False) -> list[float]:
+    """Vertical positions (mm from the top) of rows where a line runs across at least 80 % of x0…x1."""
+    w, h = image.size
+    x0, x1 = int(x0_mm / 210 * w), int(x1_mm / 210 * w)
+    xs = range(x0, x1, 3)
+    found = []
+    for y in range(h):
+        px = [image.getpixel((x, y)) for x in xs]
+        if red:
+            hits = sum(1 for r, g, b in px if r > 180 and g < 120 and b < 120)
+        else:
+            hits = sum(1 for r, g, b in px if r + g + b < 384)
+        if hits > 0.8 * len(px):
+            found.append(round(y / h * page_height_mm, 2))
+    return found
+
+
+def red_ink_top_mm(image, page_height_mm: float = 297) -> float | None:
+    w, h = image.size
+    for y in range(h):
+        for x in range(0, w, 2):
+            r, g, b = image.getpixel((x, y))
+            if r > 180 and g < 120 and b < 120:
+                return round(y / h * page_height_mm, 2)
+    return None
+
+
+def word_boxes(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(text, xMin, yMin, xMax, yMax) in mm for the words pdftotext finds on a page."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    mm = 25.4 / 72
+    return [(t, float(a) * mm, float(b) * mm, float(c) * mm, float(d) * mm) for a, b, c, d, t in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
