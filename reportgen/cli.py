@@ -11,7 +11,7 @@ import click
 from .build import FontFilesMissing, build
 from .load.plan import load_plan
 from .problems import DataError, Severity
-from .profile import PROJECT_ROOT, Profile
+from .profile import PROJECT_ROOT, Profile, ProfileError
 from .writers.pdf import harfbuzz_subset_available
 
 DEFAULT_DATA = PROJECT_ROOT / "data" / "jiangsu-2021"
@@ -63,7 +63,13 @@ def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None) -> N
     if not harfbuzz_subset_available():
         click.echo("提示：未找到 libharfbuzz-subset0，生成PDF会慢很多（约25倍）。请安装：apt-get install libharfbuzz-subset0",
                    err=True)
-    profile = Profile.load(profile_path)
+    try:
+        profile = Profile.load(profile_path)
+    except ProfileError as exc:
+        click.echo(f"[错误] {exc}。未生成任何文件。", err=True)
+        sys.exit(2)
+    for key, standard, value in profile.deviations():
+        click.echo(f"[版式] 与 GB/T 9704-2012 的取值不同：{key}：标准 {standard}，本配置 {value}", err=True)
     start = time.perf_counter()
     try:
         result = build(data_dir, out_dir, profile)

@@ -17,6 +17,33 @@ FONTS_DIR = PROJECT_ROOT / "fonts"
 PT_PER_MM = 72 / 25.4
 
 
+class ProfileError(ValueError):
+    """A layout profile that cannot be used; the message names the file and the key."""
+
+
+def _merge(base: dict, override: dict, path: Path, prefix: str = "") -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        where = f"{prefix}{key}"
+        if key not in base:
+            raise ProfileError(f"{path.name}：不认识的版式项“{where}”（基础配置中没有此项，是否写错了？）")
+        if isinstance(base[key], dict) and isinstance(value, dict):
+            merged[key] = _merge(base[key], value, path, where + ".")
+        elif isinstance(base[key], dict) != isinstance(value, dict):
+            raise ProfileError(f"{path.name}：版式项“{where}”的写法与基础配置不同（应为{'键值对' if isinstance(base[key], dict) else '单个值'}）")
+        else:
+            merged[key] = value
+    return merged
+
+
+def _leaves(data, prefix: str = ""):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _leaves(value, f"{prefix}{key}.")
+    else:
+        yield prefix.rstrip("."), data
+
+
 @dataclass
 class Profile:
     data: dict
@@ -24,8 +51,27 @@ class Profile:
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Profile":
+        """A profile file; an office profile names its `base` and lists only the values it changes."""
         path = Path(path or DEFAULT_PROFILE)
-        return cls(yaml.safe_load(path.read_text(encoding="utf-8")), path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ProfileError(f"{path.name}：无法读取版式配置：{exc}") from exc
+        if not isinstance(data, dict):
+            raise ProfileError(f"{path.name}：版式配置应为“项: 值”形式")
+        base_name = data.pop("base", None)
+        if base_name is not None:
+            base_path = Path(base_name) if str(base_name).endswith(".yaml") else DEFAULT_PROFILE.parent / f"{base_name}.yaml"
+            if not base_path.is_absolute():
+                base_path = (path.parent / base_path) if (path.parent / base_path).is_file() else base_path
+            data = _merge(cls.load(base_path).data, data, path)
+        return cls(data, path)
+
+    def deviations(self) -> list[tuple[str, object, object]]:
+        """(key, the standard's value, this profile's value) for every value that differs from GB/T 9704."""
+        standard = dict(_leaves(Profile.load(DEFAULT_PROFILE).data))
+        return [(key, standard.get(key), value) for key, value in _leaves(self.data)
+                if key != "name" and standard.get(key) != value]
 
     # -- plain accessors ---------------------------------------------------------------------
     @property
