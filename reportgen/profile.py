@@ -193,5 +193,8 @@ class Profile:
                        copy_hang_mm=round(3 * imp_char, 3),    # wrapped 抄送 lines align after "抄送："
                        copy_left_mm=round((imp["indent_chars"] + 3) * imp_char, 3),
                        page_height_mm=round(self.type_area_height_mm() - 0.2, 3))
-        return dict(page=self.page, grid=self.grid, fonts=fonts, blocks=blocks, tables=tables,
+        m = self.page["margins_mm"]
+        page = dict(self.page, type_width_mm=self.page["width_mm"] - m["left"] - m["right"],
+                    type_height_mm=self.type_area_height_mm())
+        return dict(page=page, grid=self.grid, fonts=fonts, blocks=blocks, tables=tables,
                     missing_fill=self.missing_fill, page_number=page_number, masthead=masthead, imprint=imprint)

@@ -26,15 +26,23 @@ def annex_pages(pdf):
     return out, pages
 
 
-def test_every_annex_starts_a_page_and_wide_ones_are_landscape(built):
+def test_every_annex_starts_a_page_and_wide_ones_are_turned(built):
+    """GB/T 9704 8: wide tables turned a quarter on portrait pages, heading toward the left edge."""
+    from helpers import word_boxes
+
     spans, _ = annex_pages(built["pdf"])
     assert sorted(spans) == list(range(1, 9))
     reader = PdfReader(str(built["pdf"]))
     for n, pages in spans.items():
         for i in pages:
             box = reader.pages[i].mediabox
-            landscape = float(box.width) > float(box.height)
-            assert landscape == (n in (6, 7, 8)), f"附件{n} page {i + 1}: {box.width} × {box.height}"
+            assert float(box.width) < float(box.height), f"附件{n} page {i + 1} is not portrait"
+        title = next(w for w in word_boxes(built["pdf"], pages[0] + 1) if w[0].startswith("2021年") or w[0] == "全省重点石化企业清单")
+        width, height = title[3] - title[1], title[4] - title[2]
+        turned = height > width
+        assert turned == (n in (6, 7, 8)), f"附件{n}: title box {width:.0f} × {height:.0f} mm"
+        if turned:
+            assert title[1] < 28 + 40, "the turned table's heading must face the left edge"
 
 
 def test_portrait_pages_are_a4_with_gbt9704_page_numbers(built):

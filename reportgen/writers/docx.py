@@ -153,6 +153,17 @@ def _column_weights(cells: list[_GridCell], n_cols: int) -> list[float]:
     return weights
 
 
+def _blocks(container):
+    """Block elements in order; <div> wrappers (e.g. the PDF's turned tables) are looked through."""
+    for el in container:
+        if not isinstance(el.tag, str):
+            continue  # comments
+        if el.tag == "div" and len(el) and all(isinstance(c.tag, str) and c.tag in BLOCK_TAGS | {"table"} for c in el):
+            yield from _blocks(el)
+        else:
+            yield el
+
+
 class DocxWriter:
     def __init__(self, profile: Profile):
         self.profile = profile
@@ -177,9 +188,7 @@ class DocxWriter:
             self._setup_section(section, orientation)
             if i == 0:
                 self._page_numbers(section)
-            for el in part:
-                if not isinstance(el.tag, str):
-                    continue  # comments
+            for el in _blocks(part):
                 if el.tag == "table":
                     self._table(doc, el, orientation)
                 elif el.tag in BLOCK_TAGS:
