@@ -2,6 +2,8 @@
 
 import subprocess
 
+import pytest
+
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
@@ -118,3 +120,27 @@ def test_responsibility_notes_are_structured(built):
     assert note.note == "（省住房城乡建设厅牵头，省发展改革委、工业和信息化厅、市场监管局、能源局配合）"
     assert note.lead == ("省住房城乡建设厅",)
     assert note.support == ("省发展改革委", "省工业和信息化厅", "省市场监管局", "省能源局")
+
+
+def test_docx_landscape_pages_keep_the_portrait_page_number_position(built, tmp_path):
+    """On a landscape page (the portrait page turned, 订口 on top) the number stands where it would on
+    the portrait page: 7 mm below the 版心 (28 mm from the left here), 1 字 in from the outer edge."""
+    from helpers import libreoffice_to_pdf, word_boxes
+
+    lo = libreoffice_to_pdf(built["docx"], tmp_path)
+    reader = PdfReader(str(lo))
+    landscape = [i + 1 for i, p in enumerate(reader.pages) if float(p.mediabox.width) > float(p.mediabox.height)]
+    assert len(landscape) == 3
+    for page in landscape:
+        number = [w for w in word_boxes(lo, page) if w[0] == str(page) and w[1] < 40]
+        assert number, f"no page number on page {page}"
+        _, x0, y0, x1, y1 = number[0]
+        dashes = [w for w in word_boxes(lo, page) if w[0] == "—" and abs(w[1] - x0) < 1]
+        assert len(dashes) == 2
+        assert (x0 + x1) / 2 == pytest.approx(297 - 269, abs=1.0)
+        top = min(d[2] for d in dashes)
+        bottom = max(d[4] for d in dashes)
+        if page % 2:
+            assert bottom == pytest.approx(184 - 14 / 72 * 25.4, abs=1.0)
+        else:
+            assert top == pytest.approx(28 + 14 / 72 * 25.4, abs=1.0)

@@ -188,6 +188,11 @@ class DocxWriter:
             self._setup_section(section, orientation)
             if i == 0:
                 self._page_numbers(section)
+            elif orientation != parts[i - 1].get("data-orientation", "portrait"):
+                if orientation == "landscape":
+                    self._turned_page_numbers(section)
+                else:
+                    self._page_numbers(section)
             for el in _blocks(part):
                 if el.tag == "table":
                     self._table(doc, el, orientation)
@@ -225,19 +230,48 @@ class DocxWriter:
         section.header_distance = Mm(15)
         docx_oxml.set_doc_grid(section, self.grid["line_pitch_pt"])
 
-    def _page_numbers(self, section) -> None:
+    def _turned_page_numbers(self, section) -> None:
+        """Page numbers of a landscape section where they stand on the portrait pages (GB/T 9704 8).
+
+        The landscape page is the portrait page turned so that its left edge (订口) is on top, so a
+        point (x, y) of the portrait page is at (page height − y, x) here, and the number reads top to
+        bottom: a small table anchored to the page, its cell's text turned (tbRl)."""
+        pn = self.profile.page_number
+        page, margins = self.profile.page, self.profile.page["margins_mm"]
+        size_mm = pn["size_pt"] / PT_PER_MM
+        indent = pn["outer_indent_chars"] * size_mm
+        centre_y = page["height_mm"] - margins["bottom"] + pn["below_type_area_mm"]  # portrait, from the top
+        x = page["height_mm"] - centre_y  # landscape, from the left (LibreOffice centres the turned line here)
+        left, right = margins["left"] + indent, page["width_mm"] - margins["right"] - indent
+        for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
+            footer.is_linked_to_previous = False
+            holder = footer.paragraphs[0]
+            table = footer.add_table(rows=1, cols=1, width=Mm(size_mm * 1.5))
+            footer._element.remove(table._tbl)
+            holder._p.addprevious(table._tbl)  # the footer must still end with a paragraph
+            docx_oxml.float_table_on_page(table, x, left)
+            docx_oxml.exact_row_height(table.rows[0], right - left)
+            cell = table.cell(0, 0)
+            cell.width = Mm(size_mm * 1.5)
+            docx_oxml.cell_text_top_to_bottom(cell)
+            self._page_number_paragraph(cell.paragraphs[0], align, indent_mm=0)
+
+    def _page_number_paragraph(self, para, align: str, indent_mm: float) -> None:
         pn = self.profile.page_number
         font = self.profile.docx_font(pn["font"])
         before, _, after = pn["text"].partition("{page}")
+        _format_paragraph(para, pitch_pt=pn["size_pt"] * 1.2, align=align,
+                          left_mm=indent_mm if align == "left" else 0, right_mm=indent_mm if align == "right" else 0)
+        docx_oxml.set_run_font(para.add_run(before), font, pn["size_pt"])
+        docx_oxml.add_field(para, "PAGE", font, pn["size_pt"])
+        docx_oxml.set_run_font(para.add_run(after), font, pn["size_pt"])
+
+    def _page_numbers(self, section) -> None:
+        pn = self.profile.page_number
         indent = pn["outer_indent_chars"] * pn["size_pt"] / PT_PER_MM
         for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
-            para = footer.paragraphs[0]
-            _format_paragraph(para, pitch_pt=pn["size_pt"] * 1.2, align=align,
-                              left_mm=indent if align == "left" else 0,
-                              right_mm=indent if align == "right" else 0)
-            docx_oxml.set_run_font(para.add_run(before), font, pn["size_pt"])
-            docx_oxml.add_field(para, "PAGE", font, pn["size_pt"])
-            docx_oxml.set_run_font(para.add_run(after), font, pn["size_pt"])
+            footer.is_linked_to_previous = False  # a portrait section after landscape ones gets its own
+            self._page_number_paragraph(footer.paragraphs[0], align, indent)
 
     # -- blocks ----------------------------------------------------------------------------------
     def _paragraph(self, doc, el) -> None:

@@ -168,3 +168,19 @@ def table_rules(table, top_pt: float, inside_pt: float, bottom_pt: float) -> Non
             el.set(qn("w:space"), "0")
             el.set(qn("w:color"), "000000")
         borders.append(el)
+
+
+def float_table_on_page(table, x_mm: float, y_mm: float) -> None:
+    """Place a table at a fixed position on the page (w:tblpPr anchored to the page)."""
+    _put(table._tbl.tblPr, "w:tblpPr", TBLPR_ORDER, leftFromText="0", rightFromText="0", topFromText="0",
+         bottomFromText="0", vertAnchor="page", horzAnchor="page", tblpX=str(round(x_mm * 56.6929)),
+         tblpY=str(round(y_mm * 56.6929)))
+
+
+def cell_text_top_to_bottom(cell) -> None:
+    """Text in the cell turned a quarter clockwise (reads top to bottom): w:textDirection tbRl."""
+    _put(cell._tc.get_or_add_tcPr(), "w:textDirection", TCPR_ORDER, val="tbRl")
+
+
+def exact_row_height(row, height_mm: float) -> None:
+    _put(row._tr.get_or_add_trPr(), "w:trHeight", TRPR_ORDER, val=str(round(height_mm * 56.6929)), hRule="exact")
