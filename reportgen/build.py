@@ -1,12 +1,15 @@
-"""Build documents: load and check the data, render each document once, write PDF and DOCX.
+"""Build documents: load and check the data, render each document once, write PDF and DOCX (and XLSX).
 
 Nothing is written unless the data is valid. All outputs of a build are first written into a staging
-folder beside the output folder and moved into place only when every one of them succeeded, so a
+folder inside the output folder and moved into place only when every one of them succeeded, so a
 failed build leaves the earlier outputs as they were.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import difflib
 import os
 import re
 import shutil
@@ -16,17 +19,21 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .compute.unit_rows import rows_for_unit, unit_gaps
 from .load.plan import load_plan
-from .model import Plan
+from .model import Plan, Unit
 from .problems import Problems
 from .profile import Profile
 from .render import render_document
-from .views.notice_view import notice_view
+from .views.letter_view import department_view, letter_view
+from .views.notice_view import annex_view, notice_view
 from .writers.docx import write_docx
 from .writers.font_coverage import FontNote, font_notes
 from .writers.pdf import write_pdf
+from .writers.xlsx import write_workbook
 
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+KINDS = ("notice", "letters", "tasks", "tables")
 
 
 def safe_filename(name: str, max_length: int = 80) -> str:
@@ -61,48 +68,139 @@ class FontFilesMissing(Exception):
         super().__init__("；".join(f"{role}：{path}" for role, path, _ in missing))
 
 
+class UnknownUnit(ValueError):
+    def __init__(self, name: str, suggestions: list[str]):
+        self.name, self.suggestions = name, suggestions
+        hint = f"，是否是：{'、'.join(suggestions)}？" if suggestions else ""
+        super().__init__(f"没有名为“{name}”的设区市或县（市、区）{hint}")
+
+
+class IncompleteData(ValueError):
+    """Letters or tables would print missing values; building them needs allow_incomplete."""
+
+    def __init__(self, gaps: dict[str, list[tuple[int, str]]]):
+        self.gaps = gaps
+        lines = [f"{unit}：" + "；".join(f"附件{n}“{col}”" for n, col in cols) for unit, cols in gaps.items()]
+        super().__init__("\n".join(lines))
+
+
 @dataclass
 class Document:
-    """One document to build: where it goes, which template, what it shows."""
+    """One document to build: where it goes, which template and view, or which sheets (XLSX)."""
 
     folder: str            # relative to the output root, e.g. "2021/通知"
     name: str              # file name without extension
-    template: str
-    view: dict
     title: str
+    template: str | None = None
+    view: dict | None = None
+    sheets: list | None = None
+
+
+def find_unit(plan: Plan, name: str) -> Unit:
+    """南京, 南京市, 江宁, 江宁区 …; an unknown name raises UnknownUnit with close matches."""
+    unit = plan.units.find(name)
+    if unit is None:
+        names = [n for u in plan.units.all for n in (u.name, u.short_name)]
+        raise UnknownUnit(name, list(dict.fromkeys(difflib.get_close_matches(name, names, n=3, cutoff=0.4))))
+    return unit
 
 
 def notice_document(plan: Plan, profile: Profile) -> Document:
-    return Document(folder=f"{plan.year}/通知", name=safe_filename(plan.notice.title),
-                    template="notice.html.j2", view=notice_view(plan, profile), title=plan.notice.title)
+    return Document(f"{plan.year}/通知", safe_filename(plan.notice.title), plan.notice.title,
+                    "notice.html.j2", notice_view(plan, profile))
 
 
-def build(data_dir: Path, out_dir: Path, profile: Profile | None = None) -> BuildResult:
-    """Build every document of the data set. Raises DataError (nothing written) on invalid data."""
+def letter_document(plan: Plan, unit: Unit) -> Document:
+    view = letter_view(plan, unit)
+    return Document(f"{plan.year}/目标责任书", safe_filename(unit.name), f"{view['title']}（{unit.name}）",
+                    "letter.html.j2", view)
+
+
+def department_document(plan: Plan, department: str) -> Document:
+    return Document(f"{plan.year}/任务分工", safe_filename(department), f"{department}任务分工",
+                    "tasks.html.j2", department_view(plan, department))
+
+
+def tables_document(plan: Plan, unit: Unit) -> Document:
+    sheets = []
+    for table in plan.annexes.values():
+        rows = rows_for_unit(table, unit, include_counties=True)
+        if rows:
+            sheets.append(annex_view(dataclasses.replace(table, rows=rows, total_rule=None, layout={})))
+    return Document(f"{plan.year}/附件数据", safe_filename(unit.name), f"{unit.name}附件数据", sheets=sheets)
+
+
+def incomplete_units(plan: Plan, units: list[Unit]) -> dict[str, list[tuple[int, str]]]:
+    """Units whose letter would print a missing value, with the annex columns missing."""
+    if plan.letters is None:
+        return {}
+    gaps = {}
+    for unit in units:
+        rules = plan.letters.city if unit.level == "city" else plan.letters.county
+        if found := unit_gaps(plan, unit, rules.annexes):
+            gaps[unit.name] = found
+    return gaps
+
+
+def plan_documents(plan: Plan, profile: Profile, kinds=KINDS, units: list[Unit] | None = None,
+                   allow_incomplete: bool = False) -> list[Document]:
+    """Every document of the requested kinds; letters and tables for `units` (default: all)."""
+    units = units if units is not None else plan.units.all
+    if plan.letters is None:
+        kinds = [k for k in kinds if k not in ("letters", "tables")]
+    if ("letters" in kinds or "tables" in kinds) and not allow_incomplete:
+        if gaps := incomplete_units(plan, units):
+            raise IncompleteData(gaps)
+    docs = []
+    if "notice" in kinds:
+        docs.append(notice_document(plan, profile))
+    if "letters" in kinds:
+        docs += [letter_document(plan, u) for u in units]
+    if "tasks" in kinds:
+        docs += [department_document(plan, d) for d in plan.departments]
+    if "tables" in kinds:
+        docs += [tables_document(plan, u) for u in units]
+    return docs
+
+
+def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kinds=KINDS,
+          unit_names: list[str] | None = None, allow_incomplete: bool = False, progress=None) -> BuildResult:
+    """Build documents of the data set. Raises DataError, UnknownUnit, IncompleteData or FontFilesMissing
+    before anything is written."""
     plan, problems = load_plan(data_dir)
     profile = profile or Profile.load()
     if profile.missing_font_files():
         raise FontFilesMissing(profile.missing_font_files())
-    documents = [notice_document(plan, profile)]
+    units = [find_unit(plan, n) for n in unit_names] if unit_names else None
+    documents = plan_documents(plan, profile, kinds, units, allow_incomplete)
+    created = dt.datetime.combine(plan.notice.date, dt.time())
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     result = BuildResult(plan, problems)
     try:
         staged: list[tuple[Path, Written]] = []
-        for doc in documents:
-            html = render_document(doc.template, doc.view, profile)
-            result.font_notes.extend(n for n in font_notes(html, profile) if n not in result.font_notes)
+        for i, doc in enumerate(documents):
             folder = staging / doc.folder
             folder.mkdir(parents=True, exist_ok=True)
+            if progress:
+                progress(i, len(documents), doc)
+            if doc.sheets is not None:
+                t = time.perf_counter()
+                write_workbook(doc.sheets, folder / f"{doc.name}.xlsx", doc.title, profile.missing_fill, created)
+                staged.append((Path(doc.folder) / f"{doc.name}.xlsx",
+                               Written(out_dir / doc.folder / f"{doc.name}.xlsx", None, time.perf_counter() - t)))
+                continue
+            html = render_document(doc.template, doc.view, profile)
+            result.font_notes.extend(n for n in font_notes(html, profile) if n not in result.font_notes)
             t = time.perf_counter()
             pages = write_pdf(html, folder / f"{doc.name}.pdf", profile)
-            staged.append((Path(doc.folder) / f"{doc.name}.pdf", Written(out_dir / doc.folder / f"{doc.name}.pdf",
-                                                                         pages, time.perf_counter() - t)))
+            staged.append((Path(doc.folder) / f"{doc.name}.pdf",
+                           Written(out_dir / doc.folder / f"{doc.name}.pdf", pages, time.perf_counter() - t)))
             t = time.perf_counter()
             write_docx(html, profile, folder / f"{doc.name}.docx", doc.title)
-            staged.append((Path(doc.folder) / f"{doc.name}.docx", Written(out_dir / doc.folder / f"{doc.name}.docx",
-                                                                          None, time.perf_counter() - t)))
+            staged.append((Path(doc.folder) / f"{doc.name}.docx",
+                           Written(out_dir / doc.folder / f"{doc.name}.docx", None, time.perf_counter() - t)))
         for rel, written in staged:
             written.path.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / rel, written.path)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .build import FontFilesMissing, build
+from .build import KINDS, FontFilesMissing, IncompleteData, UnknownUnit, build, incomplete_units
 from .load.plan import load_plan
 from .problems import DataError, Severity
 from .profile import PROJECT_ROOT, Profile, ProfileError
@@ -42,27 +42,22 @@ def main() -> None:
 @data_option
 def validate(data_dir: Path) -> None:
     try:
-        _, problems = load_plan(data_dir)
+        plan, problems = load_plan(data_dir)
     except DataError as exc:
         _show_problems(exc.problems)
         n = sum(p.severity is Severity.ERROR for p in exc.problems)
         click.echo(f"数据有{n}处错误，不能生成文件。", err=True)
         sys.exit(2)
     _show_problems(problems.items)
+    incomplete = incomplete_units(plan, plan.units.all)
+    if incomplete:
+        click.echo(f"[缺失] 以下单位的目标责任书含缺失数值，生成时需加 --allow-incomplete（缺失处显示“（待补充）”）："
+                   f"{'、'.join(incomplete)}", err=True)
     gaps = len(problems.gaps)
     click.echo(f"数据检查通过。{f'有{gaps}处数值缺失，生成的文件中以灰底空白格标出，不作估算。' if gaps else ''}")
 
 
-@main.command(help="生成数据集的全部文件（通知、工作计划及附件1–8），PDF和DOCX各一份，写入输出目录。")
-@data_option
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT, show_default=True,
-              help="输出目录")
-@click.option("--profile", "profile_path", type=click.Path(path_type=Path, exists=True), default=None,
-              help="版式配置文件（默认 profiles/gbt9704.yaml）")
-def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None) -> None:
-    if not harfbuzz_subset_available():
-        click.echo("提示：未找到 libharfbuzz-subset0，生成PDF会慢很多（约25倍）。请安装：apt-get install libharfbuzz-subset0",
-                   err=True)
+def _load_profile(profile_path: Path | None) -> Profile:
     try:
         profile = Profile.load(profile_path)
     except ProfileError as exc:
@@ -70,12 +65,34 @@ def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None) -> N
         sys.exit(2)
     for key, standard, value in profile.deviations():
         click.echo(f"[版式] 与 GB/T 9704-2012 的取值不同：{key}：标准 {standard}，本配置 {value}", err=True)
+    return profile
+
+
+def _progress(i: int, total: int, doc) -> None:
+    if sys.stderr.isatty():
+        click.echo(f"\r[{i + 1}/{total}] {doc.folder}/{doc.name}\033[K", err=True, nl=False)
+
+
+def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **options) -> None:
+    if not harfbuzz_subset_available():
+        click.echo("提示：未找到 libharfbuzz-subset0，生成PDF会慢很多（约25倍）。请安装：apt-get install libharfbuzz-subset0",
+                   err=True)
+    profile = _load_profile(profile_path)
     start = time.perf_counter()
     try:
-        result = build(data_dir, out_dir, profile)
+        result = build(data_dir, out_dir, profile, progress=_progress, **options)
     except DataError as exc:
         _show_problems(exc.problems, limit_gaps=5)
         click.echo("数据有错误，未生成任何文件。请修改后重试（reportgen validate 可列出全部问题）。", err=True)
+        sys.exit(2)
+    except UnknownUnit as exc:
+        click.echo(f"[错误] {exc} 未生成任何文件。", err=True)
+        sys.exit(2)
+    except IncompleteData as exc:
+        click.echo("[错误] 以下单位的目标责任书或附件数据中有缺失的数值：", err=True)
+        click.echo(str(exc), err=True)
+        click.echo("未生成任何文件。补齐数据后重试；如确需先印发，加 --allow-incomplete，缺失处将显示为“（待补充）”。",
+                   err=True)
         sys.exit(2)
     except FontFilesMissing as exc:
         for role, path, _ in exc.missing:
@@ -85,13 +102,51 @@ def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None) -> N
     except Exception as exc:  # a bug, not a data problem: say so plainly, keep the details for developers
         click.echo(f"程序内部错误，未生成任何文件：{type(exc).__name__}: {exc}。请把此信息和数据目录报告给开发人员。", err=True)
         sys.exit(1)
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", err=True, nl=False)
     _show_problems(result.problems.items, limit_gaps=5)
     for note in result.font_notes:
         click.echo(f"[字体] {note}", err=True)
+    verbose = len(result.written) <= 12
     for w in result.written:
-        pages = f"，{w.pages}页" if w.pages else ""
-        click.echo(f"已生成 {w.path}{pages}（{w.seconds:.1f}秒）")
-    click.echo(f"完成：{len(result.written)}个文件，用时{time.perf_counter() - start:.1f}秒。")
+        if verbose:
+            pages = f"，{w.pages}页" if w.pages else ""
+            click.echo(f"已生成 {w.path}{pages}（{w.seconds:.1f}秒）")
+    pages = sum(w.pages or 0 for w in result.written)
+    click.echo(f"完成：{len(result.written)}个文件（PDF共{pages}页），写入 {out_dir}，用时{time.perf_counter() - start:.1f}秒。")
+
+
+out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT,
+                          show_default=True, help="输出目录")
+profile_option = click.option("--profile", "profile_path", type=click.Path(path_type=Path, exists=True), default=None,
+                              help="版式配置文件（默认 profiles/gbt9704.yaml）")
+incomplete_option = click.option("--allow-incomplete", is_flag=True,
+                                 help="允许生成含缺失数值的目标责任书和附件数据（缺失处显示“（待补充）”）")
+
+
+@main.command(help="生成数据集的全部文件：通知（含工作计划和附件1–8）、各设区市和县（市、区）的目标责任书、"
+                   "各部门任务分工（PDF和DOCX），以及各单位附件数据（XLSX）。")
+@data_option
+@out_option
+@profile_option
+@incomplete_option
+@click.option("--only", "kinds", multiple=True, type=click.Choice(KINDS),
+              help="只生成某类文件：notice（通知）、letters（目标责任书）、tasks（任务分工）、tables（附件数据）；可重复")
+def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None, allow_incomplete: bool, kinds) -> None:
+    _run_build(data_dir, out_dir, profile_path, allow_incomplete=allow_incomplete, kinds=tuple(kinds) or KINDS)
+
+
+@main.command(help="生成目标责任书（每个单位PDF和DOCX各一份）和各单位附件数据（XLSX）；"
+                   "不指定 --unit 时生成全部67个单位及各部门任务分工。")
+@data_option
+@out_option
+@profile_option
+@incomplete_option
+@click.option("--unit", "units", multiple=True, help="只生成某个单位，可写“南京”“南京市”“江宁”“江宁区”；可重复")
+def letters(data_dir: Path, out_dir: Path, profile_path: Path | None, allow_incomplete: bool, units) -> None:
+    kinds = ("letters", "tables") if units else ("letters", "tasks", "tables")
+    _run_build(data_dir, out_dir, profile_path, kinds=kinds, unit_names=list(units) or None,
+               allow_incomplete=allow_incomplete)
 
 
 main.add_command(build_command, name="build")

@@ -215,3 +215,26 @@ class Plan:
     units: Units
     departments: tuple[str, ...]
     annexes: dict[int, AnnexTable]
+    letters: "LetterSettings | None" = None
+
+
+@dataclass(frozen=True)
+class LetterRules:
+    """letters.yaml: parties, period and the work-plan quotes of the 目标责任书 of one level."""
+
+    party_a: str | None              # fixed 甲方 (city letters) …
+    party_a_suffix: str | None       # … or the parent city's name + suffix (county letters)
+    party_b_suffix: str
+    annexes: tuple[int, ...]
+    duties_containing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LetterSettings:
+    title: str
+    period_start: dt.date
+    period_end: dt.date
+    city: LetterRules
+    county: LetterRules
+    assessment_section: str
+    assessment_subsections: tuple[str, ...]

@@ -14,7 +14,7 @@ SEED = Path(__file__).parent / "fixtures" / "seed_jiangsu_2021_notice.txt"
 def built(tmp_path_factory):
     """The default data set built once for the whole session: {"pdf": Path, "docx": Path, "result": …}."""
     out = tmp_path_factory.mktemp("output")
-    result = build(DATA, out)
+    result = build(DATA, out, kinds=("notice",))
     pdf = next(w.path for w in result.written if w.path.suffix == ".pdf")
     docx = next(w.path for w in result.written if w.path.suffix == ".docx")
     return {"pdf": pdf, "docx": docx, "result": result, "out": out}

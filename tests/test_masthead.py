@@ -32,7 +32,7 @@ def with_masthead(tmp_path_factory):
     with (data / "notice.yaml").open("a", encoding="utf-8") as f:
         f.write(MASTHEAD)
     out = tmp_path_factory.mktemp("out")
-    result = build(data, out)
+    result = build(data, out, kinds=("notice",))
     pdf = next(w.path for w in result.written if w.path.suffix == ".pdf")
     docx = next(w.path for w in result.written if w.path.suffix == ".docx")
     lo_pdf = libreoffice_to_pdf(docx, tmp_path_factory.mktemp("lo"))
@@ -82,7 +82,7 @@ def test_sealed_date_right_four_chars(with_masthead, tmp_path):
     original = notice.read_text(encoding="utf-8")
     try:
         notice.write_text(original + "sealed: true\n", encoding="utf-8")
-        result = build(data, tmp_path)
+        result = build(data, tmp_path, kinds=("notice",))
     finally:
         notice.write_text(original, encoding="utf-8")
     pdf = next(w.path for w in result.written if w.path.suffix == ".pdf")
@@ -96,7 +96,7 @@ def test_sealed_date_right_four_chars(with_masthead, tmp_path):
 def test_bad_doc_number_is_rejected(data_copy, tmp_path, number):
     with (data_copy / "notice.yaml").open("a", encoding="utf-8") as f:
         f.write(MASTHEAD.replace("苏大气办〔2021〕1号", number))
-    result = CliRunner().invoke(main, ["build", "--data", str(data_copy), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(main, ["build", "--only", "notice", "--data", str(data_copy), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert f"发文字号“{number}”格式不对" in result.output and "notice.yaml" in result.output
     assert not (tmp_path / "o").exists() or not any(p.is_file() for p in (tmp_path / "o").rglob("*"))

@@ -20,7 +20,7 @@ def test_office_profile_overrides_and_reports(tmp_path):
     assert profile.page["margins_mm"]["top"] == 37          # inherited from the base
     assert sorted(profile.deviations()) == [("grid.line_pitch_pt", 28.95, 28),
                                             ("page_number.text", "— {page} —", "- {page} -")]
-    result = CliRunner().invoke(main, ["build", "--profile", str(EXAMPLE), "--out", str(tmp_path)])
+    result = CliRunner().invoke(main, ["build", "--only", "notice", "--profile", str(EXAMPLE), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "[版式] 与 GB/T 9704-2012 的取值不同：grid.line_pitch_pt：标准 28.95，本配置 28" in result.output
     pdf = next(tmp_path.rglob("*.pdf"))

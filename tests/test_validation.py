@@ -83,7 +83,7 @@ CASES = [
 def test_error_is_located_and_nothing_is_written(data_copy, tmp_path, mutate, expected):
     mutate(data_copy)
     out = tmp_path / "out"
-    result = run("build", "--data", data_copy, "--out", out)
+    result = run("build", "--only", "notice", "--data", data_copy, "--out", out)
     assert result.exit_code == 2, result.output
     messages = [line for line in result.output.splitlines() if line.startswith("[错误]")]
     assert any(all(fragment in m for fragment in expected) for m in messages), \
@@ -108,20 +108,22 @@ def test_validate_lists_every_problem_at_once(data_copy):
 
 def test_failed_build_keeps_earlier_outputs(data_copy, tmp_path):
     out = tmp_path / "out"
-    assert run("build", "--data", data_copy, "--out", out).exit_code == 0
+    assert run("build", "--only", "notice", "--data", data_copy, "--out", out).exit_code == 0
     before = {p: p.read_bytes() for p in files_under(out)}
     assert len(before) == 2
     edit(data_copy / "annexes" / "annex6.csv", "南京,4,20", "南京,x,20")
-    assert run("build", "--data", data_copy, "--out", out).exit_code == 2
+    assert run("build", "--only", "notice", "--data", data_copy, "--out", out).exit_code == 2
     assert {p: p.read_bytes() for p in files_under(out)} == before
 
 
 def test_missing_cells_are_reported_not_invented(data_copy):
     result = run("validate", "--data", data_copy)
     assert result.exit_code == 0, result.output
-    gaps = [line for line in result.output.splitlines() if line.startswith("[缺失]")]
+    gaps = [line for line in result.output.splitlines() if line.startswith("[缺失] data/")]
     # 附件8 is cut off after 扬州's second column: 8 of 扬州's cells, all 10 of 镇江, 泰州, 宿迁
     assert len(gaps) == 8 + 3 * 10
     assert all("annex8.csv" in g for g in gaps)
     assert any("第11行" in g and "“winter_diesel_checks”列" in g and "扬州市" in g for g in gaps)
     assert re.search(r"38处数值缺失", result.output)
+    assert "目标责任书含缺失数值，生成时需加 --allow-incomplete" in result.output
+    assert "扬州市、镇江市、泰州市、宿迁市" in result.output
