@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import multiprocessing
 import os
 import re
 import shutil
 import tempfile
 import time
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,10 +165,31 @@ def plan_documents(plan: Plan, profile: Profile, kinds=KINDS, units: list[Unit] 
     return docs
 
 
+def _write_document(doc: Document, profile: Profile, staging: Path, created: dt.datetime):
+    """Write one document's files into the staging folder: [(relative path, pages, seconds)], font notes."""
+    folder = staging / doc.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    if doc.sheets is not None:
+        t = time.perf_counter()
+        write_workbook(doc.sheets, folder / f"{doc.name}.xlsx", doc.title, profile.missing_fill, created)
+        return [(Path(doc.folder) / f"{doc.name}.xlsx", None, time.perf_counter() - t)], []
+    html = render_document(doc.template, doc.view, profile)
+    notes = font_notes(html, profile)
+    t = time.perf_counter()
+    pages = write_pdf(html, folder / f"{doc.name}.pdf", profile)
+    files.append((Path(doc.folder) / f"{doc.name}.pdf", pages, time.perf_counter() - t))
+    t = time.perf_counter()
+    write_docx(html, profile, folder / f"{doc.name}.docx", doc.title)
+    files.append((Path(doc.folder) / f"{doc.name}.docx", None, time.perf_counter() - t))
+    return files, notes
+
+
 def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kinds=KINDS,
-          unit_names: list[str] | None = None, allow_incomplete: bool = False, progress=None) -> BuildResult:
-    """Build documents of the data set. Raises DataError, UnknownUnit, IncompleteData or FontFilesMissing
-    before anything is written."""
+          unit_names: list[str] | None = None, allow_incomplete: bool = False, progress=None,
+          jobs: int | None = None) -> BuildResult:
+    """Build documents of the data set, `jobs` at a time (default: one per core). Raises DataError,
+    UnknownUnit, IncompleteData or FontFilesMissing before anything is written."""
     plan, problems = load_plan(data_dir)
     profile = profile or Profile.load()
     if profile.missing_font_files():
@@ -178,33 +201,29 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     result = BuildResult(plan, problems)
+    jobs = jobs or os.cpu_count() or 1
     try:
-        staged: list[tuple[Path, Written]] = []
-        for i, doc in enumerate(documents):
-            folder = staging / doc.folder
-            folder.mkdir(parents=True, exist_ok=True)
-            if progress:
-                progress(i, len(documents), doc)
-            if doc.sheets is not None:
-                t = time.perf_counter()
-                write_workbook(doc.sheets, folder / f"{doc.name}.xlsx", doc.title, profile.missing_fill, created)
-                staged.append((Path(doc.folder) / f"{doc.name}.xlsx",
-                               Written(out_dir / doc.folder / f"{doc.name}.xlsx", None, time.perf_counter() - t)))
-                continue
-            html = render_document(doc.template, doc.view, profile)
-            result.font_notes.extend(n for n in font_notes(html, profile) if n not in result.font_notes)
-            t = time.perf_counter()
-            pages = write_pdf(html, folder / f"{doc.name}.pdf", profile)
-            staged.append((Path(doc.folder) / f"{doc.name}.pdf",
-                           Written(out_dir / doc.folder / f"{doc.name}.pdf", pages, time.perf_counter() - t)))
-            t = time.perf_counter()
-            write_docx(html, profile, folder / f"{doc.name}.docx", doc.title)
-            staged.append((Path(doc.folder) / f"{doc.name}.docx",
-                           Written(out_dir / doc.folder / f"{doc.name}.docx", None, time.perf_counter() - t)))
-        for rel, written in staged:
-            written.path.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, written.path)
-            result.written.append(written)
+        staged = []
+        if jobs == 1 or len(documents) < 4:
+            for i, doc in enumerate(documents):
+                if progress:
+                    progress(i, len(documents), doc)
+                staged.append(_write_document(doc, profile, staging, created))
+        else:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = [pool.submit(_write_document, doc, profile, staging, created) for doc in documents]
+                for i, future in enumerate(futures):
+                    staged.append(future.result())
+                    if progress:
+                        progress(i, len(documents), documents[i])
+        for files, notes in staged:
+            result.font_notes.extend(n for n in notes if n not in result.font_notes)
+        for files, _ in staged:
+            for rel, pages, seconds in files:
+                target = out_dir / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / rel, target)
+                result.written.append(Written(target, pages, seconds))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result
