@@ -149,6 +149,33 @@ def letters(data_dir: Path, out_dir: Path, profile_path: Path | None, allow_inco
                allow_incomplete=allow_incomplete)
 
 
+@main.command(help="按 GB/T 9704-2012 测量已生成的 PDF 或 DOCX（DOCX 先用 LibreOffice 转成 PDF），逐项列出实测值、"
+                   "要求和是否通过。有硬性检查不通过时退出码为1。")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@profile_option
+@click.option("--details", is_flag=True, help="列出不通过的具体页和行")
+def check(files, profile_path: Path | None, details: bool) -> None:
+    import tempfile
+
+    from .check import check_docx, check_pdf, exit_code, format_report
+
+    profile = _load_profile(profile_path)
+    worst = 0
+    for path in files:
+        click.echo(f"== {path}")
+        if path.suffix.lower() == ".docx":
+            with tempfile.TemporaryDirectory(prefix="reportgen-check-") as work:
+                results = check_docx(path, Path(work), profile)
+        elif path.suffix.lower() == ".pdf":
+            results = check_pdf(path, profile)
+        else:
+            click.echo(f"[错误] {path}：只能检查 .pdf 或 .docx 文件", err=True)
+            sys.exit(2)
+        click.echo(format_report(results, details=details))
+        worst = max(worst, exit_code(results))
+    sys.exit(worst)
+
+
 main.add_command(build_command, name="build")
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ LibreOffice break and justify lines themselves.
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 
 from ..profile import PT_PER_MM, Profile
@@ -15,6 +17,62 @@ from ..fonts import metrics_for
 from .cjk_lines import break_paragraph
 
 GRID_TAGS = {"p", "h1", "h2", "h3"}
+# Pango breaks around U+00B7 (辆·次), which GB/T 15834 forbids at either end of a line
+KEEP_TOGETHER = re.compile(r"\S·\S")
+
+
+def _wrap_matches(el, pattern: re.Pattern, css_class: str) -> None:
+    """Put every match of `pattern` in el's own text and its children's tails into <span class=…>."""
+    def split(text: str):
+        pieces, pos = [], 0
+        for m in pattern.finditer(text):
+            pieces.append((text[pos:m.start()], m.group(0)))
+            pos = m.end()
+        return pieces, text[pos:]
+
+    def rebuild(text: str, insert_at: int, parent) -> tuple[str, int]:
+        pieces, rest = split(text)
+        if not pieces:
+            return text, insert_at
+        head = pieces[0][0]
+        spans = []
+        for i, (_, matched) in enumerate(pieces):
+            span = lxml.html.Element("span", {"class": css_class})
+            span.text = matched
+            span.tail = pieces[i + 1][0] if i + 1 < len(pieces) else rest
+            spans.append(span)
+        for offset, span in enumerate(spans):
+            parent.insert(insert_at + offset, span)
+        return head, insert_at + len(spans)
+
+    children = list(el)
+    if el.text:
+        el.text, _ = rebuild(el.text, 0, el)
+    for child in children:
+        if child.tail:
+            index = list(el).index(child) + 1
+            child.tail, _ = rebuild(child.tail, index, el)
+
+
+def _line_content(span, text: str, primary) -> None:
+    """The line's text; characters the primary font lacks go in a zero-line-height span, so the
+    fallback font's taller ascent and descent cannot push the line off the 28.95 pt grid."""
+    missing = primary.missing(text)
+    if not missing:
+        span.text = text
+        return
+    span.text = ""
+    last = None
+    for ch in text:
+        if ch in missing:
+            last = lxml.html.Element("span", {"class": "fallback-glyph"})
+            last.text = ch
+            last.tail = ""
+            span.append(last)
+        elif last is None:
+            span.text += ch
+        else:
+            last.tail += ch
 
 
 def _grid_block(profile: Profile, el) -> dict | None:
@@ -41,7 +99,9 @@ def apply_grid(html: str, profile: Profile) -> str:
             block = _grid_block(profile, el)
             if block is None:
                 continue
-            metrics = metrics_for(*profile.pdf_font_chain(block["font"]))
+            files, families = profile.pdf_font_chain(block["font"])
+            metrics = metrics_for(files, families)
+            primary = metrics_for(files[:1], () if files else families[:1])
             left = block.get("left_chars", 0) * char_mm * PT_PER_MM
             right = block.get("right_chars", 0) * char_mm * PT_PER_MM
             indent = block.get("indent_chars", 0) * char_mm * PT_PER_MM
@@ -52,8 +112,10 @@ def apply_grid(html: str, profile: Profile) -> str:
             for n, line in enumerate(lines):
                 span = lxml.html.Element("span", {"class": "grid-line",
                                                   "style": f"letter-spacing: {line.spacing_pt:.4f}pt"})
-                span.text = line.text
+                _line_content(span, line.text, primary)
                 el.append(span)
                 if n < len(lines) - 1:
                     el.append(lxml.html.Element("br"))
+        for cell in part.iter("td", "th"):
+            _wrap_matches(cell, KEEP_TOGETHER, "keep-together")
     return lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
