@@ -57,3 +57,15 @@ def break_paragraph(text: str, metrics: FontMetrics, size_pt: float, width_pt: f
         lines.append(Line(line, spacing, True))
         i = k
     return lines
+
+
+def unbreakable_width(text: str, metrics: FontMetrics, size_pt: float) -> float:
+    """Width of the widest run that no GB/T 15834 break can split (e.g. "（市、"): the narrowest
+    line the text can be set in without breaking a rule."""
+    units = UNIT.findall(text)
+    widest, run = 0.0, 0.0
+    for k, unit in enumerate(units):
+        joined = k > 0 and (unit[0] in NO_LINE_START or units[k - 1][-1] in NO_LINE_END)
+        run = run + metrics.width(unit, size_pt) if joined else metrics.width(unit, size_pt)
+        widest = max(widest, run)
+    return widest

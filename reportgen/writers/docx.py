@@ -21,9 +21,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB
 from docx.shared import Mm, Pt
 from docx.table import _Cell
 
-from ..fonts import text_width_mm
+from ..fonts import metrics_for, text_width_mm
 from ..profile import PT_PER_MM, Profile
 from . import docx_oxml
+from .cjk_lines import break_paragraph, unbreakable_width
+
+CELL_MARGIN_MM = 1.905  # the default left and right cell margins of Word's table styles (108 twips)
 
 ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -140,17 +143,36 @@ def _text_width(text: str) -> float:
     return sum(0.55 if ord(ch) < 0x2E80 else 1.0 for ch in text.strip())
 
 
-def _column_weights(cells: list[_GridCell], n_cols: int) -> list[float]:
-    """Relative column widths: body text must fit on one line; headers may wrap to about half."""
-    weights = [2.5] * n_cols
+def _column_widths(cells: list[_GridCell], n_cols: int, total_mm: float, profile: Profile,
+                   style: dict) -> list[float]:
+    """Column widths (mm): body text on one line where it can be, and no column narrower than the
+    widest run of its header that may not be broken (so no cell needs a break against GB/T 15834)."""
+    size = style["size_pt"]
+    wanted = [2.5] * n_cols      # in 字 of the table's size
+    minimum = [0.0] * n_cols     # in mm
+    char_mm = size / PT_PER_MM
     for cell in cells:
         if cell.colspan != 1:
             continue
+        role = style["header_font"] if cell.el.tag == "th" else style["font"]
+        metrics = metrics_for(*profile.pdf_font_chain(role))
         lines = [t for t in cell.el.itertext()]
         longest = max((_text_width(t) for t in lines), default=0)
-        wanted = min(longest + 1.5, 20) if cell.el.tag == "td" else min(longest / 2, 6)
-        weights[cell.col] = max(weights[cell.col], wanted)
-    return weights
+        want = min(longest + 1.5, 20) if cell.el.tag == "td" else min(longest / 2, 6)
+        wanted[cell.col] = max(wanted[cell.col], want)
+        tightest = max((unbreakable_width(t, metrics, size) for t in lines), default=0) / PT_PER_MM
+        minimum[cell.col] = max(minimum[cell.col], tightest + 2 * CELL_MARGIN_MM + 2.0)
+    widths = [total_mm * w / sum(wanted) for w in wanted]
+    short = [i for i in range(n_cols) if widths[i] < minimum[i]]
+    if short:  # widen the tight columns, take the room from the others in proportion
+        extra = sum(minimum[i] - widths[i] for i in short)
+        rest = [i for i in range(n_cols) if i not in short]
+        spare = sum(widths[i] - minimum[i] for i in rest)
+        for i in short:
+            widths[i] = minimum[i]
+        for i in rest:
+            widths[i] -= extra * (widths[i] - minimum[i]) / spare if spare > 0 else 0
+    return widths
 
 
 def _blocks(container):
@@ -303,6 +325,23 @@ class DocxWriter:
             for run in para.runs:
                 docx_oxml.set_run_color(run, m["color"])
 
+    def _cell_lines(self, pieces: list, role: str, size_pt: float, width_mm: float) -> list:
+        """Break a cell's lines here, by the GB/T 15834 rules, where they would not fit: LibreOffice's
+        own breaking in narrow cells puts "、" or "·" at a line's start or end."""
+        files, families = self.profile.pdf_font_chain(role)
+        metrics = metrics_for(files, families)
+        out: list = []
+        for piece in pieces:
+            if piece is None or metrics.width(piece, size_pt) <= (width_mm - 0.5) * PT_PER_MM:
+                out.append(piece)
+                continue
+            lines = break_paragraph(piece, metrics, size_pt, (width_mm - 0.5) * PT_PER_MM, 0, 0)
+            for i, line in enumerate(lines):
+                if i:
+                    out.append(None)
+                out.append(line.text)
+        return out
+
     def _imprint(self, doc, table_el) -> None:
         """版记: rules thick/thin/thick, 4号仿宋, 1 字 in from both sides, its last rule on the 版心 bottom.
 
@@ -365,8 +404,7 @@ class DocxWriter:
         margins = self.profile.page["landscape_margins_mm" if orientation == "landscape" else "margins_mm"]
         page_w = self.profile.page["height_mm" if orientation == "landscape" else "width_mm"]
         type_width = page_w - margins["left"] - margins["right"]
-        weights = _column_weights(cells, n_cols)
-        widths = [Mm(type_width * w / sum(weights)) for w in weights]
+        widths = [Mm(w) for w in _column_widths(cells, n_cols, type_width, self.profile, style)]
         for i, column in enumerate(table.columns):
             column.width = widths[i]  # w:gridCol, which LibreOffice follows
         # cell objects taken once: table.cell() re-walks the whole table on every call
@@ -386,7 +424,9 @@ class DocxWriter:
             _format_paragraph(para, pitch_pt=style["line_pitch_pt"], align="center")
             docx_oxml.disable_snap_to_grid(para)
             font = style["header_font"] if spec.el.tag == "th" else style["font"]
-            _fill_paragraph(para, _inline_pieces(spec.el), self.profile.docx_font(font), style["size_pt"], None)
+            width_mm = sum(w.mm for w in widths[spec.col:spec.col + spec.colspan]) - 2 * CELL_MARGIN_MM
+            pieces = self._cell_lines(_inline_pieces(spec.el), font, style["size_pt"], width_mm)
+            _fill_paragraph(para, pieces, self.profile.docx_font(font), style["size_pt"], None)
             docx_oxml.center_cell_vertically(cell)
             if "missing" in (spec.el.get("class") or "").split():
                 docx_oxml.shade_cell(cell, self.profile.missing_fill)
