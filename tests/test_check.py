@@ -150,6 +150,15 @@ def test_libreoffice_lines_per_page(checked):
     assert r.passed, (r.measured, r.details)
 
 
+@pytest.mark.parametrize("fmt", BOTH)
+def test_every_hard_check_passes_on_the_notice(checked, fmt):
+    """GB/T 9704 §7 checks 1–15 (and the DOCX XML checks) in the WeasyPrint PDF and LibreOffice's rendering."""
+    failed = [(r.number, r.name, r.measured, r.details) for r in checked["results"][fmt].values() if r.hard_failure]
+    assert failed == []
+    for n in (3, 5, 14):
+        assert checked["results"][fmt][n].passed, checked["results"][fmt][n]
+
+
 # -- a notice with 版头 and 版记 (PDF only) ------------------------------------------------------------
 
 def test_masthead_and_imprint_detected(tmp_path):
@@ -159,11 +168,13 @@ def test_masthead_and_imprint_detected(tmp_path):
         f.write(MASTHEAD)
     result = build(data, tmp_path / "out", kinds=("notice",))
     pdf = next(w.path for w in result.written if w.path.suffix == ".pdf")
-    res = by_number(check_pdf(pdf))
-    for n in (8, 9, 10, 13, 15):
-        assert res[n].passed, (res[n].name, res[n].measured, res[n].details)
-    assert "苏大气办〔2021〕1号" in res[9].measured
-    assert "分隔线3条" in res[13].measured
+    docx = next(w.path for w in result.written if w.path.suffix == ".docx")
+    for res in (by_number(check_pdf(pdf)), by_number(check_docx(docx, tmp_path / "lo"))):
+        for n in (8, 9, 10, 13, 15):
+            assert res[n].passed, (res[n].name, res[n].measured, res[n].details)
+        assert "苏大气办〔2021〕1号" in res[9].measured
+        assert "分隔线3条" in res[13].measured
+        assert not [r.number for r in res.values() if r.hard_failure]
 
 
 # -- checks that must fail ---------------------------------------------------------------------------

@@ -112,3 +112,13 @@ def test_unknown_unit_lists_close_matches(tmp_path):
     assert result.exit_code == 2
     assert "没有名为“南鲸”的设区市或县（市、区）" in result.output and "南京" in result.output
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+@pytest.mark.parametrize("name", ["目标责任书/南京市", "目标责任书/扬州市", "目标责任书/江宁区", "任务分工/省生态环境厅"])
+def test_letters_pass_the_gbt9704_checks_in_both_formats(letters, tmp_path, name):
+    from reportgen.check import check_docx, check_pdf
+
+    for results in (check_pdf(letters["out"] / f"{name}.pdf"),
+                    check_docx(letters["out"] / f"{name}.docx", tmp_path)):
+        failed = [(r.number, r.name, r.measured, r.details) for r in results if r.hard_failure]
+        assert failed == []

@@ -379,7 +379,9 @@ class DocxWriter:
                 cell = row.cells[0]
                 cell.width = Mm(width_mm)
                 para = cell.paragraphs[0]
-                _format_paragraph(para, pitch_pt=pitch, left_mm=indent + 3 * char, indent_mm=-3 * char)
+                # the cell's own margin already moves the text in by CELL_MARGIN_MM
+                _format_paragraph(para, pitch_pt=pitch, left_mm=indent + 3 * char - CELL_MARGIN_MM,
+                                  indent_mm=-3 * char, right_mm=max(indent - CELL_MARGIN_MM, 0))
                 _fill_paragraph(para, _inline_pieces(tr.find("td")), font, size, self.grid["char_spacing_pt"])
         para = doc.add_paragraph()
         _format_paragraph(para, pitch_pt=pitch)
