@@ -67,7 +67,7 @@ class Item:
     """A numbered task: "1. 强化生态环境空间管控。…"."""
 
     number: int
-    label: str                 # as printed: "1." (or the published "3、")
+    label: str | None          # a published label that differs from the profile's numbering ("3、")
     title: str
     title_separate: bool       # title printed as a line of its own (no "。")
     paragraphs: tuple[Paragraph, ...]

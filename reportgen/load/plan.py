@@ -179,7 +179,7 @@ def _load_workplan(path: Path, departments: set[str], problems: Problems) -> Wor
                 title = require(item, "title", path, problems, str, h + ".")
                 if number is None or title is None:
                     continue
-                items.append(Item(number, str(item.get("label") or f"{number}."), title,
+                items.append(Item(number, str(item["label"]) if item.get("label") else None, title,
                                   bool(item.get("title_separate")), paragraphs(item.get("paragraphs"), h + ".paragraphs")))
             number = require(sub, "number", path, problems, str, g + ".")
             title = require(sub, "title", path, problems, str, g + ".")

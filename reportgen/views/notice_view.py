@@ -22,8 +22,9 @@ def paragraph_text(p: Paragraph) -> str:
     return p.text + (p.responsibility.note if p.responsibility else "")
 
 
-def item_paragraphs(item: Item) -> list[str]:
-    label = item.label  # "1." directly followed by the text: a space would be stretched by justification
+def item_paragraphs(item: Item, level3: str = "{n}.") -> list[str]:
+    # the label is directly followed by the text: a space would be stretched by justification
+    label = item.label or level3.format(n=item.number)
     paras = [paragraph_text(p) for p in item.paragraphs]
     if item.title_separate:
         return [f"{label}{item.title}"] + paras
@@ -164,6 +165,7 @@ def imprint_view(notice: Notice) -> dict | None:
 
 def notice_view(plan: Plan, profile: Profile) -> dict:
     n = plan.notice
+    numbering = profile.data["numbering"]
     annexes = [plan.annexes[k] for k in n.attachments]
     wp = plan.workplan
     return {
@@ -181,11 +183,11 @@ def notice_view(plan: Plan, profile: Profile) -> dict:
             "title": wp.title,
             "preamble": list(wp.preamble),
             "sections": [
-                {"heading": f"{s.number}、{s.title}",
+                {"heading": numbering["level1"].format(n=s.number) + s.title,
                  "subsections": [
-                     {"heading": f"（{sub.number}）{sub.title}",
+                     {"heading": numbering["level2"].format(n=sub.number) + sub.title,
                       "paragraphs": [paragraph_text(p) for p in sub.paragraphs],
-                      "items": [{"paragraphs": item_paragraphs(i)} for i in sub.items]}
+                      "items": [{"paragraphs": item_paragraphs(i, numbering["level3"])} for i in sub.items]}
                      for sub in s.subsections]}
                 for s in wp.sections],
         },
