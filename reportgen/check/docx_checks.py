@@ -25,8 +25,8 @@ class ConversionError(RuntimeError):
     pass
 
 
-def libreoffice_pdf(docx_path: Path, workdir: Path, profile: Profile | None = None) -> Path:
-    """Convert the DOCX to PDF in workdir with a throw-away LibreOffice user profile."""
+def libreoffice_pdfs(docx_paths: list[Path], workdir: Path, profile: Profile | None = None) -> list[Path]:
+    """Convert DOCX files to PDF in workdir, in one LibreOffice run with a throw-away user profile."""
     from ..fontconfig import libreoffice_environment
 
     profile = profile or Profile.load()
@@ -39,27 +39,39 @@ def libreoffice_pdf(docx_path: Path, workdir: Path, profile: Profile | None = No
     env = libreoffice_environment(profile, workdir / "fontconfig")
     result = subprocess.run(
         [soffice, f"-env:UserInstallation={user.resolve().as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(workdir), str(docx_path)], capture_output=True, text=True, timeout=600, env=env)
-    pdf = workdir / (Path(docx_path).stem + ".pdf")
-    if result.returncode != 0 or not pdf.is_file():
-        raise ConversionError(f"LibreOffice 转换失败：{(result.stderr or result.stdout).strip()[:300]}")
-    return pdf
+         "--outdir", str(workdir)] + [str(p) for p in docx_paths],
+        capture_output=True, text=True, timeout=3600, env=env)
+    pdfs = [workdir / (Path(p).stem + ".pdf") for p in docx_paths]
+    missing = [p.name for p in pdfs if not p.is_file()]
+    if result.returncode != 0 or missing:
+        raise ConversionError(f"LibreOffice 转换失败：{'、'.join(missing)} {(result.stderr or result.stdout).strip()[:300]}")
+    return pdfs
+
+
+def libreoffice_pdf(docx_path: Path, workdir: Path, profile: Profile | None = None) -> Path:
+    """Convert one DOCX to PDF in workdir."""
+    return libreoffice_pdfs([Path(docx_path)], workdir, profile)[0]
 
 
 def check_docx(docx_path: Path, workdir: Path, profile: Profile | None = None) -> list[CheckResult]:
     """Checks 1–15 on LibreOffice's PDF of the DOCX (font check reported, not hard), then XML checks 21–24."""
+    return check_docx_many([Path(docx_path)], workdir, profile)[0]
+
+
+def check_docx_many(docx_paths: list[Path], workdir: Path, profile: Profile | None = None) -> list[list[CheckResult]]:
+    """check_docx for many files, with one LibreOffice start (file names must differ)."""
     from . import check_pdf
 
     profile = profile or Profile.load()
-    pdf = libreoffice_pdf(Path(docx_path), Path(workdir), profile)
-    results = check_pdf(pdf, profile)
-    for r in results:
-        if r.number == 6:
-            r.hard = False
-    return results + docx_xml_checks(Path(docx_path), profile)
+    results = []
+    for docx, pdf in zip(docx_paths, libreoffice_pdfs([Path(p) for p in docx_paths], Path(workdir), profile)):
+        found = check_pdf(pdf, profile)
+        for r in found:
+            if r.number == 6:
+                r.hard = False
+        results.append(found + docx_xml_checks(Path(docx), profile))
+    return results
 
-
-# -- XML checks -----------------------------------------------------------------------------------
 
 def _parts(z: zipfile.ZipFile, pattern: str) -> list[tuple[str, ET.Element]]:
     return [(n, ET.fromstring(z.read(n))) for n in sorted(z.namelist()) if re.fullmatch(pattern, n)]

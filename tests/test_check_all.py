@@ -1,0 +1,27 @@
+"""reportgen check on every document the build produces, in both formats (GB/T 9704 §7 checks 1–15)."""
+
+from collections import Counter
+
+from conftest import DATA
+from reportgen.build import build
+from reportgen.check import check_docx_many, check_pdf
+
+
+def test_every_built_document_passes_the_hard_checks(tmp_path):
+    result = build(DATA, tmp_path / "out", allow_incomplete=True)
+    pdfs = [w.path for w in result.written if w.path.suffix == ".pdf"]
+    docxs = [w.path for w in result.written if w.path.suffix == ".docx"]
+    assert len(pdfs) == len(docxs) == 1 + 67 + len(result.plan.departments)
+    failures = Counter()
+    details = []
+    for pdf in pdfs:
+        for r in check_pdf(pdf):
+            if r.hard_failure:
+                failures[(r.number, "pdf")] += 1
+                details.append(f"{pdf.parent.name}/{pdf.name} #{r.number} {r.measured} {r.details[:2]}")
+    for docx, results in zip(docxs, check_docx_many(docxs, tmp_path / "lo")):
+        for r in results:
+            if r.hard_failure:
+                failures[(r.number, "docx")] += 1
+                details.append(f"{docx.parent.name}/{docx.name} #{r.number} {r.measured} {r.details[:2]}")
+    assert not failures, "\n".join(details[:20])
