@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .compute.unit_rows import rows_for_unit, unit_gaps
+from .fonts import missing_families
 from .load.plan import load_plan
 from .model import Plan, Unit
 from .problems import Problems
@@ -192,8 +193,9 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
     UnknownUnit, IncompleteData or FontFilesMissing before anything is written."""
     plan, problems = load_plan(data_dir)
     profile = profile or Profile.load()
-    if profile.missing_font_files():
-        raise FontFilesMissing(profile.missing_font_files())
+    missing = profile.missing_font_files() + [(role, family, None) for role, family in missing_families(profile)]
+    if missing:
+        raise FontFilesMissing(missing)
     units = [find_unit(plan, n) for n in unit_names] if unit_names else None
     documents = plan_documents(plan, profile, kinds, units, allow_incomplete)
     created = dt.datetime.combine(plan.notice.date, dt.time())

@@ -95,8 +95,9 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **optio
                    err=True)
         sys.exit(2)
     except FontFilesMissing as exc:
-        for role, path, _ in exc.missing:
-            click.echo(f"[错误] 版式配置 {profile.path.name} 要求的{profile.fonts[role].get('label', role)}字体文件不存在：{path}"
+        for role, what, _ in exc.missing:
+            kind = "字体文件不存在" if isinstance(what, Path) else "字体未安装"
+            click.echo(f"[错误] 版式配置 {profile.path.name} 要求的{profile.fonts[role].get('label', role)}{kind}：{what}"
                        "。请运行 make install 安装字体，或在版式配置中改用已安装的字体。未生成任何文件。", err=True)
         sys.exit(2)
     except Exception as exc:  # a bug, not a data problem: say so plainly, keep the details for developers

@@ -66,3 +66,23 @@ def text_width_mm(profile: Profile, role: str, text: str, size_pt: float, spacin
     """Advance width of a line of text in the role's PDF fonts, letter-spacing included."""
     metrics = metrics_for(*profile.pdf_font_chain(role))
     return (metrics.width(text, size_pt) + len(text) * spacing_pt) / PT_PER_MM
+
+
+@lru_cache(maxsize=None)
+def family_installed(family: str) -> bool:
+    """Whether fontconfig has this family itself (fc-match always answers, with a substitute if need be)."""
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{family}", family], capture_output=True, text=True,
+                             timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return family.lower() in (name.strip().lower() for name in out.split(","))
+
+
+def missing_families(profile: Profile) -> list[tuple[str, str]]:
+    """(role, family) for every PDF font family of the profile that is not installed."""
+    out = []
+    for role in profile.fonts:
+        _, families = profile.pdf_font_chain(role)
+        out += [(role, family) for family in families if not family_installed(family)]
+    return out

@@ -47,3 +47,13 @@ def test_libreoffice_renders_the_docx_with_the_profile_substitutes(built, tmp_pa
                            capture_output=True, text=True, check=True).stdout
     assert "FandolFang" in fonts and "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts
     assert "DejaVu" not in fonts
+
+
+def test_uninstalled_font_family_stops_the_build(tmp_path):
+    profile = tmp_path / "office.yaml"
+    profile.write_text("base: gbt9704\nfonts:\n  kaiti: {pdf_family: 方正楷体_GBK}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--only", "notice", "--profile", str(profile), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "楷体字体未安装：方正楷体_GBK" in result.output
+    assert not out.exists() or not any(p.is_file() for p in out.rglob("*"))
