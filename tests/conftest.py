@@ -9,6 +9,18 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "jiangsu-2021"
 SEED = Path(__file__).parent / "fixtures" / "seed_jiangsu_2021_notice.txt"
 
+# 版头 and 版记 appended to a copy of notice.yaml by the tests that measure them (the default data has
+# none: the published notice gives no 发文字号)
+MASTHEAD = """
+masthead:
+  issuer_mark: 江苏省大气污染防治联席会议办公室文件
+  doc_number: 苏大气办〔2021〕1号
+imprint:
+  copy_to: 省委办公厅，省人大常委会办公厅，省政府办公厅，省政协办公厅
+  printed_by: 江苏省大气污染防治联席会议办公室
+  printed_date: 2021-03-07
+"""
+
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):

@@ -16,16 +16,7 @@ from reportgen.check.pdf_checks import kinsoku_violations, page_numbers
 from reportgen.check.pdfdoc import read_pdf
 from reportgen.profile import PROJECT_ROOT, Profile
 
-DATA = PROJECT_ROOT / "data" / "jiangsu-2021"
-MASTHEAD = """
-masthead:
-  issuer_mark: 江苏省大气污染防治联席会议办公室文件
-  doc_number: 苏大气办〔2021〕1号
-imprint:
-  copy_to: 省委办公厅，省人大常委会办公厅，省政府办公厅，省政协办公厅
-  printed_by: 江苏省大气污染防治联席会议办公室
-  printed_date: 2021-03-07
-"""
+from conftest import DATA, MASTHEAD
 
 
 def by_number(results):

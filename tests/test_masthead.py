@@ -7,17 +7,9 @@ from click.testing import CliRunner
 
 from helpers import horizontal_rules_mm, libreoffice_to_pdf, page_image, pdf_page_count, red_ink_top_mm, word_boxes
 from reportgen.build import build
+from conftest import MASTHEAD
 from reportgen.cli import main
 
-MASTHEAD = """
-masthead:
-  issuer_mark: 江苏省大气污染防治联席会议办公室文件
-  doc_number: 苏大气办〔2021〕1号
-imprint:
-  copy_to: 省委办公厅，省人大常委会办公厅，省政府办公厅，省政协办公厅
-  printed_by: 江苏省大气污染防治联席会议办公室
-  printed_date: 2021-03-07
-"""
 CHAR_MM = 156 / 28
 
 
