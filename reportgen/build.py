@@ -196,7 +196,7 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
     missing = profile.missing_font_files() + [(role, family, None) for role, family in missing_families(profile)]
     if missing:
         raise FontFilesMissing(missing)
-    units = [find_unit(plan, n) for n in unit_names] if unit_names else None
+    units = list({u.name: u for u in (find_unit(plan, n) for n in unit_names)}.values()) if unit_names else None
     documents = plan_documents(plan, profile, kinds, units, allow_incomplete)
     created = dt.datetime.combine(plan.notice.date, dt.time())
     out_dir = Path(out_dir)

@@ -163,6 +163,8 @@ def _column_widths(cells: list[_GridCell], n_cols: int, total_mm: float, profile
         tightest = max((unbreakable_width(t, metrics, size) for t in lines), default=0) / PT_PER_MM
         minimum[cell.col] = max(minimum[cell.col], tightest + 2 * CELL_MARGIN_MM + 2.0)
     widths = [total_mm * w / sum(wanted) for w in wanted]
+    if sum(minimum) >= total_mm:  # cannot honour every minimum: share the width by the minimums
+        return [total_mm * m / sum(minimum) for m in minimum]
     short = [i for i in range(n_cols) if widths[i] < minimum[i]]
     if short:  # widen the tight columns, take the room from the others in proportion
         extra = sum(minimum[i] - widths[i] for i in short)
