@@ -24,12 +24,9 @@ def by_number(results):
 
 
 @pytest.fixture(scope="module")
-def checked(tmp_path_factory):
-    """The default notice built once; check_pdf on its PDF, check_docx on its DOCX."""
-    out = tmp_path_factory.mktemp("check-out")
-    result = build(DATA, out, kinds=("notice",))
-    pdf = next(w.path for w in result.written if w.path.suffix == ".pdf")
-    docx = next(w.path for w in result.written if w.path.suffix == ".docx")
+def checked(built, tmp_path_factory):
+    """check_pdf on the session's notice PDF, check_docx on its DOCX."""
+    pdf, docx = built["pdf"], built["docx"]
     pdf_results = check_pdf(pdf)
     lo_dir = tmp_path_factory.mktemp("check-lo")
     docx_results = check_docx(docx, lo_dir)
