@@ -24,19 +24,22 @@ from pathlib import Path
 from .compute.unit_rows import rows_for_unit, unit_gaps
 from .fonts import missing_families
 from .load.plan import load_plan
-from .model import Plan, Unit
-from .problems import Problems
+from .load.submissions import load_submissions
+from .model import Plan, SubmissionArchive, Unit
+from .problems import DataError, Problems
 from .profile import Profile
 from .render import render_document
+from .views.bulletin_view import bulletin_view
 from .views.letter_view import department_view, letter_view
 from .views.notice_view import annex_view, notice_view
 from .writers.docx import write_docx
 from .writers.font_coverage import FontNote, font_notes
+from .writers.html_page import write_web_page
 from .writers.pdf import write_pdf
 from .writers.xlsx import write_workbook
 
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-KINDS = ("notice", "letters", "tasks", "tables")
+KINDS = ("notice", "letters", "tasks", "tables", "bulletins")
 
 
 def safe_filename(name: str, max_length: int = 80) -> str:
@@ -97,6 +100,8 @@ class Document:
     template: str | None = None
     view: dict | None = None
     sheets: list | None = None
+    created: dt.datetime | None = None   # document date written into the files (default: the notice's)
+    web_page: bool = False               # also a standalone HTML page (bulletins, for the website)
 
 
 def find_unit(plan: Plan, name: str) -> Unit:
@@ -131,6 +136,29 @@ def tables_document(plan: Plan, unit: Unit) -> Document:
         if rows:
             sheets.append(annex_view(dataclasses.replace(table, rows=rows, total_rule=None, layout={})))
     return Document(f"{plan.year}/附件数据", safe_filename(unit.name), f"{unit.name}附件数据", sheets=sheets)
+
+
+def bulletin_document(plan: Plan, archive: SubmissionArchive, month: str, profile: Profile) -> Document:
+    view = bulletin_view(plan, archive, month, profile)
+    return Document(f"{month[:4]}/通报", safe_filename(f"{month} {view['title']}"), view["title"], "bulletin.html.j2",
+                    view, created=dt.datetime.combine(view["issue_date"], dt.time()), web_page=True)
+
+
+def bulletin_months(archive: SubmissionArchive, months: list[str] | None = None) -> list[str]:
+    """The months to bulletin: those asked for (each must have submissions), else every month with data."""
+    if months is None:
+        return archive.months
+    absent = [m for m in months if m not in archive.current]
+    if absent:
+        raise NoSubmissions(absent, archive.months)
+    return list(dict.fromkeys(months))
+
+
+class NoSubmissions(ValueError):
+    def __init__(self, months: list[str], available: list[str]):
+        self.months, self.available = months, available
+        span = f"{available[0]}至{available[-1]}" if available else "无"
+        super().__init__(f"{'、'.join(months)}没有任何报送数据（有数据的月份：{span}）")
 
 
 def incomplete_units(plan: Plan, units: list[Unit]) -> dict[str, list[tuple[int, str]]]:
@@ -177,6 +205,10 @@ def _write_document(doc: Document, profile: Profile, staging: Path, created: dt.
         return [(Path(doc.folder) / f"{doc.name}.xlsx", None, time.perf_counter() - t)], []
     html = render_document(doc.template, doc.view, profile)
     notes = font_notes(html, profile)
+    if doc.web_page:
+        t = time.perf_counter()
+        write_web_page(html, folder / f"{doc.name}.html")
+        files.append((Path(doc.folder) / f"{doc.name}.html", None, time.perf_counter() - t))
     t = time.perf_counter()
     pages = write_pdf(html, folder / f"{doc.name}.pdf", profile)
     files.append((Path(doc.folder) / f"{doc.name}.pdf", pages, time.perf_counter() - t))
@@ -188,7 +220,7 @@ def _write_document(doc: Document, profile: Profile, staging: Path, created: dt.
 
 def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kinds=KINDS,
           unit_names: list[str] | None = None, allow_incomplete: bool = False, progress=None,
-          jobs: int | None = None) -> BuildResult:
+          jobs: int | None = None, months: list[str] | None = None) -> BuildResult:
     """Build documents of the data set, `jobs` at a time (default: one per core). Raises DataError,
     UnknownUnit, IncompleteData or FontFilesMissing before anything is written."""
     plan, problems = load_plan(data_dir)
@@ -198,6 +230,11 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
         raise FontFilesMissing(missing)
     units = list({u.name: u for u in (find_unit(plan, n) for n in unit_names)}.values()) if unit_names else None
     documents = plan_documents(plan, profile, kinds, units, allow_incomplete)
+    if "bulletins" in kinds and plan.bulletin is not None:
+        archive = load_submissions(data_dir, plan.units, plan.annexes.get(6), problems)
+        if problems.errors:
+            raise DataError(problems.items)
+        documents += [bulletin_document(plan, archive, m, profile) for m in bulletin_months(archive, months)]
     created = dt.datetime.combine(plan.notice.date, dt.time())
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -210,10 +247,10 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
             for i, doc in enumerate(documents):
                 if progress:
                     progress(i, len(documents), doc)
-                staged.append(_write_document(doc, profile, staging, created))
+                staged.append(_write_document(doc, profile, staging, doc.created or created))
         else:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                futures = [pool.submit(_write_document, doc, profile, staging, created) for doc in documents]
+                futures = [pool.submit(_write_document, doc, profile, staging, doc.created or created) for doc in documents]
                 for i, future in enumerate(futures):
                     staged.append(future.result())
                     if progress:

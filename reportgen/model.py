@@ -216,6 +216,7 @@ class Plan:
     departments: tuple[str, ...]
     annexes: dict[int, AnnexTable]
     letters: "LetterSettings | None" = None
+    bulletin: "BulletinSettings | None" = None
 
 
 @dataclass(frozen=True)
@@ -238,3 +239,83 @@ class LetterSettings:
     county: LetterRules
     assessment_section: str
     assessment_subsections: tuple[str, ...]
+
+
+# -- monthly submissions ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UnitReport:
+    """One unit's row of a city's monthly submission, values as submitted (rates in percent)."""
+
+    unit: Unit
+    values: dict[str, Decimal]    # field key (submission_fields) → value; a key absent = not reported
+    remark: str                   # 备注, e.g. why a value is missing
+    source_row: int
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One revision of one city's submission for one month."""
+
+    city: Unit
+    month: str                    # "2021-05"
+    revision: int                 # 1, 2, … in order of receipt
+    received: dt.datetime
+    path: Path
+    reports: tuple[UnitReport, ...]
+
+
+@dataclass(frozen=True)
+class StoredRevision:
+    """A submission file on disk (not read): what `reportgen submissions` lists."""
+
+    city: str
+    month: str
+    revision: int
+    received: dt.datetime
+    path: Path
+
+
+@dataclass
+class SubmissionArchive:
+    """Every month's current submissions; earlier revisions are listed, not read."""
+
+    root: Path
+    sample: bool                                   # the folder is marked as sample data (SAMPLE.md)
+    stored: list[StoredRevision]
+    current: dict[str, dict[str, Submission]]      # month → city name → the latest revision
+
+    @property
+    def months(self) -> list[str]:
+        return sorted(self.current)
+
+    def report(self, unit: Unit, month: str) -> UnitReport | None:
+        city = unit.name if unit.level == "city" else unit.parent
+        sub = self.current.get(month, {}).get(city)
+        if sub is None:
+            return None
+        return next((r for r in sub.reports if r.unit.name == unit.name), None)
+
+
+@dataclass(frozen=True)
+class BulletinSettings:
+    """bulletin.yaml: how the monthly ranking bulletin is issued and ranked."""
+
+    issuer: str
+    issuer_mark: str | None
+    doc_number: str                 # format with {year}, {month}, {serial}
+    recipients: str
+    title: str                      # format with {period}
+    issue_day: int
+    decimals: int
+    rounding: str
+    missing: str
+    list_length: int
+    list_periods: tuple[str, ...]
+    indicators: tuple[str, ...]
+    help_indicator: str
+    help_bottom: int
+    help_months: int
+    basis: str
+    closing: str
+    data_note: str

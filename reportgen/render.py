@@ -5,7 +5,7 @@ from __future__ import annotations
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .profile import PROJECT_ROOT, Profile
+from .profile import PROJECT_ROOT, PT_PER_MM, Profile
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 
@@ -43,5 +43,11 @@ def render_document(template: str, view: dict, profile: Profile) -> str:
     """The one rendered document both writers consume."""
     from markupsafe import Markup
 
+    from .writers.chart import chart_image
+
     env = environment()
+    width_mm = profile.type_area_pt() / PT_PER_MM
+    pitch = profile.grid["line_pitch_pt"]
+    # charts are drawn at render time, as data: URIs both writers read; `lines` keeps the grid
+    env.globals["bar_chart"] = lambda chart, lines: chart_image(chart, width_mm, lines, pitch)
     return env.get_template(template).render(css=Markup(render_css(profile)), **view)

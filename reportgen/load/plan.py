@@ -11,6 +11,7 @@ from ..model import Imprint, Item, Masthead, Notice, Paragraph, Plan, Responsibi
 from ..problems import DataError, Problems
 from ..responsibility import short_name
 from .annexes import load_annex
+from .bulletin import load_bulletin_settings
 from .letters import load_letter_settings
 from .units import load_units
 from .yaml_file import read_yaml, require
@@ -45,10 +46,13 @@ def load_plan(root: Path) -> tuple[Plan, Problems]:
     letters = None
     if (root / "letters.yaml").exists():
         letters = load_letter_settings(root / "letters.yaml", set(annexes), problems)
+    bulletin = None
+    if (root / "bulletin.yaml").exists():
+        bulletin = load_bulletin_settings(root / "bulletin.yaml", problems)
     if problems.errors:
         raise DataError(problems.items)
     plan = Plan(root=root, year=notice.date.year, notice=notice, workplan=workplan, units=units,
-                departments=tuple(departments), annexes=annexes, letters=letters)
+                departments=tuple(departments), annexes=annexes, letters=letters, bulletin=bulletin)
     return plan, problems
 
 

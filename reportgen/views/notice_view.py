@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..fonts import text_width_mm
-from ..model import AnnexTable, Column, HeaderGroup, Item, Notice, Paragraph, Plan
+from ..model import AnnexTable, Column, HeaderGroup, Item, Masthead, Notice, Paragraph, Plan
 from ..profile import PT_PER_MM, Profile
 
 
@@ -122,17 +122,17 @@ def annex_view(table: AnnexTable) -> AnnexView:
     return AnnexView(table.name, table.title, table.orientation, header, rows, has_gaps)
 
 
-def signature_view(notice: Notice, profile: Profile) -> dict:
+def signature_view(issuer: str, date_: dt.date, sealed: bool, profile: Profile) -> dict:
     """署名 and 成文日期 offsets from the 版心's left edge (mm), GB/T 9704 7.3.5.1 / 7.3.5.2."""
     block = profile.block("signature")
     size, spacing = block["size_pt"], profile.grid["char_spacing_pt"]
     char = profile.char_mm()
     width = profile.type_area_pt() / PT_PER_MM
-    date = chinese_date(notice.date)
-    sig_w = text_width_mm(profile, block["font"], notice.issuer, size, spacing)
+    date = chinese_date(date_)
+    sig_w = text_width_mm(profile, block["font"], issuer, size, spacing)
     date_w = text_width_mm(profile, block["font"], date, size, spacing)
-    rule = profile.data["signature"]["sealed" if notice.sealed else "unsealed"]
-    if notice.sealed:
+    rule = profile.data["signature"]["sealed" if sealed else "unsealed"]
+    if sealed:
         date_left = width - rule["right_chars"] * char - date_w
         sig_left = date_left + date_w / 2 - sig_w / 2
     elif date_w + rule["date_shift_chars"] * char <= sig_w:
@@ -141,22 +141,22 @@ def signature_view(notice: Notice, profile: Profile) -> dict:
     else:
         date_left = width - rule["right_chars"] * char - date_w
         sig_left = date_left - rule["date_shift_chars"] * char
-    return {"issuer": notice.issuer, "date": date, "issuer_left_mm": round(max(sig_left, 0), 2),
+    return {"issuer": issuer, "date": date, "issuer_left_mm": round(max(sig_left, 0), 2),
             "date_left_mm": round(date_left, 2), "blank_lines": rule["blank_lines"]}
 
 
-def masthead_view(notice: Notice, profile: Profile) -> dict | None:
-    if notice.masthead is None:
+def masthead_view(masthead: Masthead | None, profile: Profile) -> dict | None:
+    if masthead is None:
         return None
     m = profile.data["masthead"]
     width_pt = profile.type_area_pt()
-    size = min(m["max_size_pt"], int(width_pt / max(len(notice.masthead.issuer_mark), 1)))
-    return {"issuer_mark": notice.masthead.issuer_mark, "doc_number": notice.masthead.doc_number,
+    size = min(m["max_size_pt"], int(width_pt / max(len(masthead.issuer_mark), 1)))
+    return {"issuer_mark": masthead.issuer_mark, "doc_number": masthead.doc_number,
             "mark_size_pt": size, "blank_lines_before_number": m["blank_lines_before_number"],
             "blank_lines_after_rule": m["blank_lines_after_rule"]}
 
 
-def imprint_view(notice: Notice) -> dict | None:
+def imprint_view(notice: "Notice") -> dict | None:
     if notice.imprint is None:
         return None
     i = notice.imprint
@@ -175,8 +175,8 @@ def notice_view(plan: Plan, profile: Profile) -> dict:
             "recipients": n.recipients,
             "body": list(n.body),
             "attachments": [f"{a.number}.{a.title}" for a in annexes],
-            "signature": signature_view(n, profile),
-            "masthead": masthead_view(n, profile),
+            "signature": signature_view(n.issuer, n.date, n.sealed, profile),
+            "masthead": masthead_view(n.masthead, profile),
             "imprint": imprint_view(n),
         },
         "plan": {

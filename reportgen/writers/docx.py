@@ -8,6 +8,8 @@ section), block elements whose class names a paragraph kind of the layout profil
 
 from __future__ import annotations
 
+import base64
+import io
 import math
 import re
 from dataclasses import dataclass
@@ -298,8 +300,24 @@ class DocxWriter:
             self._page_number_paragraph(footer.paragraphs[0], align, indent)
 
     # -- blocks ----------------------------------------------------------------------------------
+    def _picture(self, doc, img) -> None:
+        """A paragraph holding one image (a chart): data: URI PNG, size from data-width-mm/height-mm."""
+        src = img.get("src") or ""
+        if not src.startswith("data:image/png;base64,"):
+            raise UnsupportedHtml("图片只支持 data:image/png;base64 形式")
+        png = base64.b64decode(src.partition(",")[2])
+        para = doc.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        docx_oxml.disable_snap_to_grid(para)
+        para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        para.add_run().add_picture(io.BytesIO(png), width=Mm(float(img.get("data-width-mm"))),
+                                   height=Mm(float(img.get("data-height-mm"))))
+
     def _paragraph(self, doc, el) -> None:
         kind = (el.get("class") or "body").split()[0]
+        if len(el) == 1 and el[0].tag == "img":
+            self._picture(doc, el[0])
+            return
         if kind == "red-rule":
             # the rule of the 版头 hangs under the 发文字号 paragraph, 4 mm below its text
             m = self.profile.data["masthead"]
