@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from .build import KINDS, FontFilesMissing, IncompleteData, UnknownUnit, build, incomplete_units
+from .build import KINDS, FontFilesMissing, IncompleteData, NoSubmissions, UnknownUnit, build, incomplete_units
 from .load.plan import load_plan
 from .problems import DataError, Severity
 from .profile import PROJECT_ROOT, Profile, ProfileError
@@ -48,7 +49,16 @@ def validate(data_dir: Path) -> None:
         n = sum(p.severity is Severity.ERROR for p in exc.problems)
         click.echo(f"数据有{n}处错误，不能生成文件。", err=True)
         sys.exit(2)
+    from .load.submissions import load_submissions
+
+    archive = load_submissions(data_dir, plan.units, plan.annexes.get(6), problems)
     _show_problems(problems.items)
+    if problems.errors:
+        click.echo(f"报送数据有{len(problems.errors)}处错误，不能生成通报。", err=True)
+        sys.exit(2)
+    if archive.months:
+        click.echo(f"报送数据：{archive.months[0]}至{archive.months[-1]}共{len(archive.months)}个月"
+                   f"{'（示例数据）' if archive.sample else ''}。")
     incomplete = incomplete_units(plan, plan.units.all)
     if incomplete:
         click.echo(f"[缺失] 以下单位的目标责任书含缺失数值，生成时需加 --allow-incomplete（缺失处显示“（待补充）”）："
@@ -85,8 +95,8 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **optio
         _show_problems(exc.problems, limit_gaps=5)
         click.echo("数据有错误，未生成任何文件。请修改后重试（reportgen validate 可列出全部问题）。", err=True)
         sys.exit(2)
-    except UnknownUnit as exc:
-        click.echo(f"[错误] {exc} 未生成任何文件。", err=True)
+    except (UnknownUnit, NoSubmissions) as exc:
+        click.echo(f"[错误] {exc}。未生成任何文件。", err=True)
         sys.exit(2)
     except IncompleteData as exc:
         click.echo("[错误] 以下单位的目标责任书或附件数据中有缺失的数值：", err=True)
@@ -126,13 +136,14 @@ incomplete_option = click.option("--allow-incomplete", is_flag=True,
 
 
 @main.command(help="生成数据集的全部文件：通知（含工作计划和附件1–8）、各设区市和县（市、区）的目标责任书、"
-                   "各部门任务分工（PDF和DOCX），以及各单位附件数据（XLSX）。")
+                   "各部门任务分工、有报送数据的每个月的排名通报（PDF和DOCX，通报另有网页版HTML），以及各单位附件数据（XLSX）。")
 @data_option
 @out_option
 @profile_option
 @incomplete_option
 @click.option("--only", "kinds", multiple=True, type=click.Choice(KINDS),
-              help="只生成某类文件：notice（通知）、letters（目标责任书）、tasks（任务分工）、tables（附件数据）；可重复")
+              help="只生成某类文件：notice（通知）、letters（目标责任书）、tasks（任务分工）、tables（附件数据）、"
+                   "bulletins（月度排名通报）；可重复")
 def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None, allow_incomplete: bool, kinds) -> None:
     _run_build(data_dir, out_dir, profile_path, allow_incomplete=allow_incomplete, kinds=tuple(kinds) or KINDS)
 
@@ -175,6 +186,117 @@ def check(files, profile_path: Path | None, details: bool) -> None:
         click.echo(format_report(results, details=details))
         worst = max(worst, exit_code(results))
     sys.exit(worst)
+
+
+month_option = click.option("--month", required=True, help="月份，如 2021-05")
+
+
+def _month_or_exit(month: str) -> str:
+    from .load.submissions import check_month
+
+    month = month.strip()
+    if complaint := check_month(month):
+        click.echo(f"[错误] {complaint}。", err=True)
+        sys.exit(2)
+    return month
+
+
+def _plan_or_exit(data_dir: Path):
+    try:
+        plan, _ = load_plan(data_dir)
+    except DataError as exc:
+        _show_problems(exc.problems, limit_gaps=0)
+        click.echo("数据有错误，请先修改（reportgen validate 可列出全部问题）。", err=True)
+        sys.exit(2)
+    return plan
+
+
+@main.command(help="生成某月的空气质量排名通报：PDF、DOCX 和网页版 HTML（写入 output/<年>/通报/）。")
+@data_option
+@out_option
+@profile_option
+@click.option("--month", "months", multiple=True, required=True, help="月份，如 2021-05；可重复")
+def bulletin(data_dir: Path, out_dir: Path, profile_path: Path | None, months) -> None:
+    months = [_month_or_exit(m) for m in months]
+    _run_build(data_dir, out_dir, profile_path, kinds=("bulletins",), months=months)
+
+
+@main.command(help="导入某市某月的报送表（XLSX，或 UTF-8/GBK 编码的 CSV）。检查无误后保存为该市该月的新版本，"
+                   "原有版本全部保留；有错误时列出文件、行、列和原因，退出码为2，不保存。")
+@data_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@month_option
+@click.option("--city", default=None, help="报送的设区市（可省略，按表中设区市本级的行确定）")
+def submit(data_dir: Path, file: Path, month: str, city: str | None) -> None:
+    from .load.submissions import store_submission
+
+    month = _month_or_exit(month)
+    plan = _plan_or_exit(data_dir)
+    try:
+        stored = store_submission(data_dir, file, month, plan.units, plan.annexes.get(6), city)
+    except DataError as exc:
+        _show_problems(exc.problems)
+        click.echo(f"报送表有{len(exc.problems)}处错误，未导入。请修改后重新导入。", err=True)
+        sys.exit(2)
+    click.echo(f"已导入 {stored.city} {stored.month} 第{stored.revision}版（接收时间 {stored.received:%Y-%m-%d %H:%M:%S}），"
+               f"保存为 {stored.path}")
+    if stored.revision > 1:
+        click.echo(f"此前的{stored.revision - 1}个版本均保留；生成通报时使用第{stored.revision}版（最新版）。")
+
+
+@main.command(help="列出某月各设区市的报送情况：每个版本的接收时间，哪一版是现行版本，哪些市尚未报送。")
+@data_option
+@month_option
+def submissions(data_dir: Path, month: str) -> None:
+    from .load.submissions import load_submissions
+    from .problems import Problems
+
+    month = _month_or_exit(month)
+    plan = _plan_or_exit(data_dir)
+    problems = Problems(data_dir)
+    archive = load_submissions(data_dir, plan.units, plan.annexes.get(6), problems, months={month})
+    click.echo(f"{month} 报送情况{'（示例数据）' if archive.sample else ''}：")
+    for city in plan.units.cities:
+        revisions = sorted((s for s in archive.stored if s.month == month and s.city == city.name),
+                           key=lambda s: s.revision)
+        if not revisions:
+            click.echo(f"  {city.name}：未报送")
+            continue
+        current = archive.current.get(month, {}).get(city.name)
+        for s in revisions:
+            mark = ""
+            if s is revisions[-1]:
+                mark = "  ← 现行版本" if current is not None else "  ← 最新版本有错误，见下方"
+            click.echo(f"  {city.name}：第{s.revision}版  接收于 {s.received:%Y-%m-%d %H:%M:%S}  {s.path.name}{mark}")
+    if problems.errors:
+        _show_problems(problems.items)
+        sys.exit(2)
+    n = len(archive.current.get(month, {}))
+    click.echo(f"共{len(plan.units.cities)}个设区市，已报送{n}个。")
+
+
+@main.command(help="生成某市某月的空白报送表（XLSX）：本市及所辖县（市、区）已填好并锁定，每个数值格有数据有效性检查，另附填报说明。")
+@data_option
+@month_option
+@click.option("--city", required=True, help="设区市，如 南京 或 南京市")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
+              help="保存位置（默认 output/报送表/<月份>/<市>报送表.xlsx）")
+def form(data_dir: Path, month: str, city: str, out_path: Path | None) -> None:
+    from .writers.submission_form import write_form
+
+    month = _month_or_exit(month)
+    plan = _plan_or_exit(data_dir)
+    unit = plan.units.find(city) or plan.units.find(city.removesuffix("市"))
+    if unit is None or unit.level != "city":
+        names = "、".join(c.short_name for c in plan.units.cities)
+        click.echo(f"[错误] “{city}”不是设区市。可选：{names}", err=True)
+        sys.exit(2)
+    target = out_path or DEFAULT_OUTPUT / "报送表" / month / f"{unit.name}{month}报送表.xlsx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.part")
+    write_form(plan, month, unit, temp)
+    os.replace(temp, target)
+    click.echo(f"已生成 {target}")
 
 
 main.add_command(build_command, name="build")

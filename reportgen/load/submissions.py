@@ -172,6 +172,9 @@ def read_submission(path: Path, month: str, units: Units, annex6, problems: Prob
     seen_rows: dict[str, int] = {}
     for number, cells in rows[header_at + 1:]:
         cell = {key: _text(cells[i]) if i < len(cells) else "" for i, key in columns.items()}
+        if "remark" in cell:  # free text: kept as typed (NFKC would turn ，into ,)
+            i = next(i for i, k in columns.items() if k == "remark")
+            cell["remark"] = str(cells[i]).strip() if i < len(cells) and cells[i] is not None else ""
         unit_col = header_text["unit"]
         if not cell["unit"]:
             problems.error(path, "单位名称为空", number, unit_col)
@@ -214,7 +217,7 @@ def read_submission(path: Path, month: str, units: Units, annex6, problems: Prob
                 problems.error(path, "县（市、区）行不填项目完成数（由设区市填报全市合计）", number, col)
                 row_ok = False
                 continue
-            values[key] = value.normalize() if f.kind == "integer" else value
+            values[key] = Decimal(int(value)) if f.kind == "integer" else value
         if not row_ok:
             continue
         remark = cell.get("remark", "")
@@ -326,7 +329,7 @@ def store_submission(data_dir: Path, source: Path, month: str, units: Units, ann
                      city_name: str | None = None, received: dt.datetime | None = None) -> StoredRevision:
     """Check `source` and keep it as the next revision of its city and month. Raises DataError."""
     source = Path(source)
-    problems = Problems(source.parent)
+    problems = Problems()
     if (complaint := check_month(month)):
         problems.error(source, complaint)
         raise DataError(problems.items)
