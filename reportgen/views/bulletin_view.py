@@ -217,12 +217,13 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
         for key in s.indicators:
             name, unit, note = INDICATOR_WORDING[key]
             r = data.ranking(counties, key, period)
-            reasons = sorted({e.reason for e in r.not_ranked})
+            reasons = [e.reason for e in r.not_ranked]
+            common = max(sorted(set(reasons)), key=reasons.count) if reasons else ""
             lists.append({
                 "name": name, "note": note + TIE_NOTE,
                 "ranked": len(r.placed), "top": tie_list(r.top(n)), "bottom": tie_list(r.bottom(n)),
                 "not_ranked": [f"{e.unit.short_name}（{e.reason}）" for e in r.not_ranked] if r.placed else [],
-                "no_ranking_reason": "、".join(reasons) if not r.placed else None,
+                "no_ranking_reason": common if not r.placed else None,
             })
         county_sections.append({"label": period_label(period), "lists": lists})
 
