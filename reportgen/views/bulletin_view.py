@@ -18,7 +18,7 @@ from ..model import Masthead, Plan, SubmissionArchive, Unit
 from ..profile import Profile
 from .notice_view import chinese_date, masthead_view, signature_view
 
-MISSING_TEXT = "—"
+MISSING_TEXT = ""   # printed as a grey empty cell (as in the annexes), never as a made-up number
 QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
 REGIONS = ("苏南", "苏中", "苏北")
 
