@@ -1,8 +1,9 @@
 """Build documents: load and check the data, render each document once, write PDF and DOCX (and XLSX).
 
-Nothing is written unless the data is valid. All outputs of a build are first written into a staging
-folder inside the output folder and moved into place only when every one of them succeeded, so a
-failed build leaves the earlier outputs as they were.
+Nothing is written unless the data is valid. Only documents whose inputs changed since the last
+build are made (manifest.py says how that is decided). Each document is written into a staging folder
+inside the output folder and its files renamed into place when it is complete, so an interrupted or
+failed build leaves every earlier output as it was; one failing document does not stop the others.
 """
 
 from __future__ import annotations
@@ -17,24 +18,26 @@ import shutil
 import tempfile
 import time
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .compute.unit_rows import rows_for_unit, unit_gaps
-from .fonts import missing_families
+from .fonts import font_file, missing_families
 from .load.plan import load_plan
 from .load.submissions import load_submissions
 from .model import Plan, SubmissionArchive, Unit
 from .problems import DataError, Problems
 from .profile import Profile
-from .render import render_document
+from .manifest import Manifest, changed_inputs, digest, program_digest, stable_file_digest, view_digests
+from .render import TEMPLATES_DIR, render_document
 from .views.bulletin_view import bulletin_view
 from .views.letter_view import department_view, letter_view
 from .views.notice_view import annex_view, notice_view
 from .writers.docx import write_docx
 from .writers.font_coverage import FontNote, font_notes
 from .writers.html_page import write_web_page
+from .writers.package_zip import document_time, normalize_package
 from .writers.pdf import write_pdf
 from .writers.xlsx import write_workbook
 
@@ -56,6 +59,7 @@ class Written:
     path: Path
     pages: int | None = None
     seconds: float = 0.0
+    reasons: list[str] = field(default_factory=list)   # why it was (re)built
 
 
 @dataclass
@@ -64,6 +68,8 @@ class BuildResult:
     problems: Problems
     written: list[Written] = field(default_factory=list)
     font_notes: list[FontNote] = field(default_factory=list)
+    unchanged: int = 0                                          # documents already up to date
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (document, error)
 
 
 class FontFilesMissing(Exception):
@@ -198,10 +204,12 @@ def _write_document(doc: Document, profile: Profile, staging: Path, created: dt.
     """Write one document's files into the staging folder: [(relative path, pages, seconds)], font notes."""
     folder = staging / doc.folder
     folder.mkdir(parents=True, exist_ok=True)
+    when = document_time(created)
     files = []
     if doc.sheets is not None:
         t = time.perf_counter()
-        write_workbook(doc.sheets, folder / f"{doc.name}.xlsx", doc.title, profile.missing_fill, created)
+        write_workbook(doc.sheets, folder / f"{doc.name}.xlsx", doc.title, profile.missing_fill, when)
+        normalize_package(folder / f"{doc.name}.xlsx", when)
         return [(Path(doc.folder) / f"{doc.name}.xlsx", None, time.perf_counter() - t)], []
     html = render_document(doc.template, doc.view, profile)
     notes = font_notes(html, profile)
@@ -214,15 +222,58 @@ def _write_document(doc: Document, profile: Profile, staging: Path, created: dt.
     files.append((Path(doc.folder) / f"{doc.name}.pdf", pages, time.perf_counter() - t))
     t = time.perf_counter()
     write_docx(html, profile, folder / f"{doc.name}.docx", doc.title)
+    normalize_package(folder / f"{doc.name}.docx", when)
     files.append((Path(doc.folder) / f"{doc.name}.docx", None, time.perf_counter() - t))
     return files, notes
 
 
+def _write_document_safely(doc: Document, profile: Profile, staging: Path, created: dt.datetime):
+    """As _write_document, but a failure is returned (as text), not raised: one bad document must not
+    stop the others."""
+    try:
+        return _write_document(doc, profile, staging, created), None
+    except Exception as exc:  # noqa: BLE001 - reported per document, with its type, by the caller
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def document_files(doc: Document) -> list[str]:
+    base = f"{doc.folder}/{doc.name}"
+    if doc.sheets is not None:
+        return [f"{base}.xlsx"]
+    return ([f"{base}.html"] if doc.web_page else []) + [f"{base}.pdf", f"{base}.docx"]
+
+
+def document_inputs(doc: Document, profile: Profile, shared: dict) -> dict:
+    """The hashes the manifest keeps for a document (see manifest.py)."""
+    template = "xlsx" if doc.sheets is not None else shared["templates"][doc.template]
+    return {"view": view_digests(doc.view, doc.sheets), "template": template, "profile": shared["profile"],
+            "fonts": shared["fonts"] if doc.sheets is None else "-", "program": shared["program"]}
+
+
+def _shared_inputs(documents: list[Document], profile: Profile) -> dict:
+    templates = {}
+    css = stable_file_digest(TEMPLATES_DIR / "gbt9704.css.j2")
+    for name in {d.template for d in documents if d.template}:
+        templates[name] = f"{stable_file_digest(TEMPLATES_DIR / name)}:{css}"
+    font_paths = set()
+    for role in profile.fonts:
+        files, families = profile.pdf_font_chain(role)
+        font_paths.update(Path(f) for f in files)
+        font_paths.update(Path(found[0]) for fam in families if (found := font_file(fam)))
+    fonts = digest(sorted((p.name, stable_file_digest(p)) for p in font_paths if p.exists()))
+    return {"templates": templates, "profile": digest(profile.data), "fonts": fonts, "program": program_digest()}
+
+
 def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kinds=KINDS,
           unit_names: list[str] | None = None, allow_incomplete: bool = False, progress=None,
-          jobs: int | None = None, months: list[str] | None = None) -> BuildResult:
-    """Build documents of the data set, `jobs` at a time (default: one per core). Raises DataError,
-    UnknownUnit, IncompleteData or FontFilesMissing before anything is written."""
+          jobs: int | None = None, months: list[str] | None = None, force: bool = False) -> BuildResult:
+    """Build the documents of the data set whose inputs changed since the last build (all with
+    `force`), `jobs` at a time (default: one per core).
+
+    Raises DataError, UnknownUnit, IncompleteData, NoSubmissions or FontFilesMissing before anything
+    is written. Each document is written to a staging folder and its files renamed into place when it
+    is complete; the manifest is updated after each, so an interrupted build leaves earlier outputs and
+    the manifest intact. A document that fails is reported in result.failed; the others go on."""
     plan, problems = load_plan(data_dir)
     profile = profile or Profile.load()
     missing = profile.missing_font_files() + [(role, family, None) for role, family in missing_families(profile)]
@@ -237,32 +288,71 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
         documents += [bulletin_document(plan, archive, m, profile) for m in bulletin_months(archive, months)]
     created = dt.datetime.combine(plan.notice.date, dt.time())
     out_dir = Path(out_dir)
+    result = BuildResult(plan, problems)
+
+    # what is stale, and why
+    manifest = Manifest(out_dir)
+    shared = _shared_inputs(documents, profile)
+    stale: list[tuple[Document, dict, list[str]]] = []
+    for doc in documents:
+        inputs = document_inputs(doc, profile, shared)
+        entry = manifest.entry(document_files(doc)[0])
+        reasons = ["--force"] if force else changed_inputs(entry and entry["inputs"], inputs)
+        if not reasons:
+            for rel in document_files(doc):
+                path = out_dir / rel
+                recorded = (entry.get("files") or {}).get(rel)
+                if not path.exists():
+                    reasons.append("输出文件缺失")
+                    break
+                if recorded != stable_file_digest(path):
+                    reasons.append("输出文件被改动")
+                    break
+        if reasons:
+            stale.append((doc, inputs, reasons))
+        else:
+            result.unchanged += 1
+    if not stale:
+        return result
+
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
-    result = BuildResult(plan, problems)
     jobs = jobs or os.cpu_count() or 1
-    try:
-        staged = []
-        if jobs == 1 or len(documents) < 4:
-            for i, doc in enumerate(documents):
-                if progress:
-                    progress(i, len(documents), doc)
-                staged.append(_write_document(doc, profile, staging, doc.created or created))
+    started = time.perf_counter()
+
+    def finish(i: int, doc: Document, inputs: dict, reasons: list[str], outcome) -> None:
+        written, error = outcome
+        if error is not None:
+            result.failed.append((f"{doc.folder}/{doc.name}", error))
         else:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                futures = [pool.submit(_write_document, doc, profile, staging, doc.created or created) for doc in documents]
-                for i, future in enumerate(futures):
-                    staged.append(future.result())
-                    if progress:
-                        progress(i, len(documents), documents[i])
-        for files, notes in staged:
+            files, notes = written
             result.font_notes.extend(n for n in notes if n not in result.font_notes)
-        for files, _ in staged:
+            digests = {}
             for rel, pages, seconds in files:
                 target = out_dir / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staging / rel, target)
-                result.written.append(Written(target, pages, seconds))
+                digests[rel.as_posix()] = stable_file_digest(target)
+                result.written.append(Written(target, pages, seconds, reasons))
+            manifest.record(document_files(doc)[0], inputs, digests)
+            manifest.save()
+        if progress:
+            progress(i, len(stale), doc, time.perf_counter() - started)
+
+    try:
+        if jobs == 1 or len(stale) < 4:
+            for i, (doc, inputs, reasons) in enumerate(stale):
+                finish(i, doc, inputs, reasons,
+                       _write_document_safely(doc, profile, staging, doc.created or created))
+        else:
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+            try:
+                futures = {pool.submit(_write_document_safely, doc, profile, staging, doc.created or created):
+                           (doc, inputs, reasons) for doc, inputs, reasons in stale}
+                for i, future in enumerate(as_completed(futures)):
+                    finish(i, *futures[future], future.result())
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result

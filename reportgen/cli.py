@@ -78,9 +78,10 @@ def _load_profile(profile_path: Path | None) -> Profile:
     return profile
 
 
-def _progress(i: int, total: int, doc) -> None:
+def _progress(i: int, total: int, doc, elapsed: float) -> None:
+    """One status line, rewritten in place; nothing when stderr is not a terminal (logs, CI)."""
     if sys.stderr.isatty():
-        click.echo(f"\r[{i + 1}/{total}] {doc.folder}/{doc.name}\033[K", err=True, nl=False)
+        click.echo(f"\r[{i + 1}/{total}] {elapsed:5.1f}秒  {doc.folder}/{doc.name}\033[K", err=True, nl=False)
 
 
 def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **options) -> None:
@@ -118,13 +119,39 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **optio
     _show_problems(result.problems.items, limit_gaps=5)
     for note in result.font_notes:
         click.echo(f"[字体] {note}", err=True)
-    verbose = len(result.written) <= 12
-    for w in result.written:
-        if verbose:
-            pages = f"，{w.pages}页" if w.pages else ""
-            click.echo(f"已生成 {w.path}{pages}（{w.seconds:.1f}秒）")
+    _report_written(result)
     pages = sum(w.pages or 0 for w in result.written)
-    click.echo(f"完成：{len(result.written)}个文件（PDF共{pages}页），写入 {out_dir}，用时{time.perf_counter() - start:.1f}秒。")
+    seconds = time.perf_counter() - start
+    if result.written:
+        unchanged = f"；另有{result.unchanged}份文档的输入未变，未重新生成" if result.unchanged else ""
+        click.echo(f"完成：生成{len(result.written)}个文件（PDF共{pages}页），写入 {out_dir}，用时{seconds:.1f}秒{unchanged}。")
+    elif not result.failed:
+        click.echo(f"全部{result.unchanged}份文档都是最新的，没有写入任何文件（用时{seconds:.1f}秒）。"
+                   "如需全部重新生成，加 --force。")
+    if result.failed:
+        for name, error in result.failed:
+            click.echo(f"[失败] {name}：{error}", err=True)
+        click.echo(f"有{len(result.failed)}份文件生成失败（见上），其余文件已生成；失败文件的原有版本保持不变。"
+                   "请把以上信息报告给开发人员。", err=True)
+        sys.exit(1)
+
+
+def _report_written(result) -> None:
+    """Which files were (re)built and why; every one when few, grouped by reason when many."""
+    if len(result.written) <= 12:
+        for w in result.written:
+            pages = f"，{w.pages}页" if w.pages else ""
+            why = f"；原因：{'、'.join(w.reasons)}" if w.reasons else ""
+            click.echo(f"已生成 {w.path}{pages}（{w.seconds:.1f}秒{why}）")
+        return
+    by_reason: dict[str, list] = {}
+    for w in result.written:
+        by_reason.setdefault("、".join(w.reasons), []).append(w)
+    for reason, items in by_reason.items():
+        names = "、".join(sorted({w.path.stem for w in items}))
+        if len(names) > 120:
+            names = names[:120] + "……"
+        click.echo(f"已生成{len(items)}个文件（原因：{reason}）：{names}")
 
 
 out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT,
@@ -144,8 +171,11 @@ incomplete_option = click.option("--allow-incomplete", is_flag=True,
 @click.option("--only", "kinds", multiple=True, type=click.Choice(KINDS),
               help="只生成某类文件：notice（通知）、letters（目标责任书）、tasks（任务分工）、tables（附件数据）、"
                    "bulletins（月度排名通报）；可重复")
-def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None, allow_incomplete: bool, kinds) -> None:
-    _run_build(data_dir, out_dir, profile_path, allow_incomplete=allow_incomplete, kinds=tuple(kinds) or KINDS)
+@click.option("--force", is_flag=True, help="全部重新生成（默认只生成数据、模板、版式或字体有变化的文件）")
+def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None, allow_incomplete: bool, kinds,
+                  force: bool) -> None:
+    _run_build(data_dir, out_dir, profile_path, allow_incomplete=allow_incomplete, kinds=tuple(kinds) or KINDS,
+               force=force)
 
 
 @main.command(help="生成目标责任书（每个单位PDF和DOCX各一份）和各单位附件数据（XLSX）；"

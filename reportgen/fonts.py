@@ -21,6 +21,11 @@ def _font_file(family: str) -> tuple[str, int] | None:
     return (path, int(index or 0)) if path else None
 
 
+def font_file(family: str) -> tuple[str, int] | None:
+    """(path, index in a collection) of the font fontconfig gives for `family`, or None."""
+    return _font_file(family)
+
+
 class FontMetrics:
     """Advance widths from a chain of fonts: the first font that has the character wins (as Pango does)."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import io
 
-from ..fonts import _font_file
+from ..fonts import font_file
 from ..profile import PT_PER_MM
 
 CHART_FAMILY = "Noto Sans CJK SC"
@@ -22,7 +22,7 @@ def bar_chart_png(rows: list, value_label: str, target_label: str | None, unit: 
     from matplotlib import font_manager
     from matplotlib.figure import Figure
 
-    found = _font_file(CHART_FAMILY)
+    found = font_file(CHART_FAMILY)
     font = font_manager.FontProperties(fname=found[0]) if found else font_manager.FontProperties()
     fig = Figure(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=dpi)
     ax = fig.add_subplot()

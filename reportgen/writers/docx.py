@@ -202,6 +202,8 @@ class DocxWriter:
         self._setup_styles(doc)
         doc.settings.odd_and_even_pages_header_footer = True
         doc.core_properties.title = title or (root.findtext(".//title") or "")
+        doc.core_properties.author = "reportgen"
+        doc.core_properties.comments = ""
         parts = [el for el in root.body if el.tag == "section"]
         for i, part in enumerate(parts):
             if i == 0:
