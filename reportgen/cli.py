@@ -329,6 +329,82 @@ def form(data_dir: Path, month: str, city: str, out_path: Path | None) -> None:
     click.echo(f"已生成 {target}")
 
 
+def _compare_or_exit(old: str, new: str, data_dir: Path, profile):
+    from .revision import VersionNotFound, compare_versions
+
+    try:
+        return compare_versions(old, new, data_dir, profile)
+    except VersionNotFound as exc:
+        click.echo(f"[错误] {exc}。", err=True)
+        sys.exit(2)
+    except DataError as exc:
+        _show_problems(exc.problems, limit_gaps=0)
+        click.echo("[错误] 上面的版本数据有错误，无法比较。", err=True)
+        sys.exit(2)
+
+
+VERSIONS_HELP = "OLD、NEW 可以是两个数据文件夹，也可以是 --data 所在 git 仓库的两个版本（提交号、分支、标签，如 HEAD~1 HEAD）。"
+
+
+@main.command(help="比较数据的两个版本：列出每一处修改的数值（单位、附件或报送月份、项目、原值 → 新值）、"
+                   "随之变化的合计和排名，以及受影响的文件。" + VERSIONS_HELP)
+@data_option
+@profile_option
+@click.argument("old")
+@click.argument("new")
+def diff(data_dir: Path, profile_path: Path | None, old: str, new: str) -> None:
+    from .views.revision_view import change_rows, document_names, rank_rows, stated_totals_note
+
+    report = _compare_or_exit(old, new, data_dir, _load_profile(profile_path))
+    click.echo(f"比较 {old} → {new}")
+    click.echo(f"修改的数值（{len(report.changes)}项）：")
+    for where, unit, field, a, b in change_rows(report.changes):
+        click.echo(f"  {where} {unit} {field}：{a} → {b}")
+    click.echo(f"随之变化的合计（{len(report.moved)}项）：")
+    for where, unit, field, a, b in change_rows(report.moved):
+        click.echo(f"  {where} {unit} {field}：{a} → {b}")
+    for note in stated_totals_note(report):
+        click.echo(f"  {note}")
+    if report.ranks:
+        click.echo(f"随之变化的排名（{len(report.ranks)}处）：")
+        for month, ranking, unit, a, b in rank_rows(report.ranks):
+            click.echo(f"  {month} {ranking} {unit}：{a} → {b}")
+    names = document_names(report.documents_changed)
+    click.echo(f"受影响的文件（{len(names)}份）：")
+    for name in names:
+        click.echo(f"  {name}")
+    for label, items in (("新增的文件", report.documents_added), ("不再生成的文件", report.documents_removed)):
+        if items:
+            click.echo(f"{label}（{len(document_names(items))}份）：")
+            for name in document_names(items):
+                click.echo(f"  {name}")
+
+
+@main.command(name="revision-note", help="把两个数据版本之间的修改写成《修订说明》（PDF和DOCX），可随重新生成的文件一并印发。"
+                                         + VERSIONS_HELP)
+@data_option
+@out_option
+@profile_option
+@click.option("--date", "date_text", default=None, help="成文日期，如 2021-06-20（默认今天）")
+@click.argument("old")
+@click.argument("new")
+def revision_note(data_dir: Path, out_dir: Path, profile_path: Path | None, date_text: str | None, old: str,
+                  new: str) -> None:
+    import datetime as dt
+
+    from .revision import write_revision_note
+
+    try:
+        date = dt.date.fromisoformat(date_text) if date_text else dt.date.today()
+    except ValueError:
+        click.echo(f"[错误] 日期“{date_text}”格式不对，应为 年-月-日，如 2021-06-20。", err=True)
+        sys.exit(2)
+    profile = _load_profile(profile_path)
+    report = _compare_or_exit(old, new, data_dir, profile)
+    for path in write_revision_note(report, profile, out_dir, date):
+        click.echo(f"已生成 {path}")
+
+
 main.add_command(build_command, name="build")
 
 if __name__ == "__main__":

@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..compute.air_quality import (INDICATORS, Figures, Period, change, indicator_value, mean, period_for,
-                                   previous_months, unit_figures)
-from ..compute.ranking import Entry, Ranking, rank, rounded
+from ..compute.air_quality import INDICATORS, Period, change, mean, period_for, previous_months
+from ..compute.bulletin_data import BulletinData
+from ..compute.ranking import rounded
 from ..model import Masthead, Plan, SubmissionArchive, Unit
 from ..profile import Profile
 from .notice_view import chinese_date, masthead_view, signature_view
@@ -81,34 +81,6 @@ class Formats:
         if text.strip("0.") == "":
             return "同比持平"
         return f"同比{'下降' if value < 0 else '上升'}{text}{unit}"
-
-
-class BulletinData:
-    """Figures of every unit for the periods the bulletin needs, computed once."""
-
-    def __init__(self, plan: Plan, archive: SubmissionArchive):
-        self.plan, self.archive = plan, archive
-        self._cache: dict[tuple[str, Period], Figures] = {}
-
-    def figures(self, unit: Unit, period: Period) -> Figures:
-        key = (unit.name, period)
-        if key not in self._cache:
-            self._cache[key] = unit_figures(self.archive, unit, period)
-        return self._cache[key]
-
-    def entries(self, units: list[Unit], indicator: str, period: Period) -> list[Entry]:
-        ind = INDICATORS[indicator]
-        out = []
-        for u in units:
-            value, reason = indicator_value(ind, self.figures(u, period),
-                                            self.figures(u, period.year_before()) if ind.change else None)
-            out.append(Entry(u, value, reason))
-        return out
-
-    def ranking(self, units: list[Unit], indicator: str, period: Period) -> Ranking:
-        s = self.plan.bulletin
-        return rank(self.entries(units, indicator, period), INDICATORS[indicator].better, s.decimals, s.rounding,
-                    s.missing)
 
 
 def _targets(plan: Plan, unit: Unit) -> tuple[Decimal | None, Decimal | None]:

@@ -1,0 +1,36 @@
+"""Every unit's figures and rankings for the periods a bulletin (or a revision report) needs, computed
+once per unit and period."""
+
+from __future__ import annotations
+
+from ..model import Plan, SubmissionArchive, Unit
+from .air_quality import INDICATORS, Figures, Period, indicator_value, unit_figures
+from .ranking import Entry, Ranking, rank
+
+
+class BulletinData:
+    """Figures of every unit for the periods the bulletin needs, computed once."""
+
+    def __init__(self, plan: Plan, archive: SubmissionArchive):
+        self.plan, self.archive = plan, archive
+        self._cache: dict[tuple[str, Period], Figures] = {}
+
+    def figures(self, unit: Unit, period: Period) -> Figures:
+        key = (unit.name, period)
+        if key not in self._cache:
+            self._cache[key] = unit_figures(self.archive, unit, period)
+        return self._cache[key]
+
+    def entries(self, units: list[Unit], indicator: str, period: Period) -> list[Entry]:
+        ind = INDICATORS[indicator]
+        out = []
+        for u in units:
+            value, reason = indicator_value(ind, self.figures(u, period),
+                                            self.figures(u, period.year_before()) if ind.change else None)
+            out.append(Entry(u, value, reason))
+        return out
+
+    def ranking(self, units: list[Unit], indicator: str, period: Period) -> Ranking:
+        s = self.plan.bulletin
+        return rank(self.entries(units, indicator, period), INDICATORS[indicator].better, s.decimals, s.rounding,
+                    s.missing)

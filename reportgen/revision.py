@@ -1,0 +1,141 @@
+"""Compare two versions of a data set (two folders, or two git revisions of the data folder): the values
+that changed, the totals and ranks they move, and the documents they affect. Used by `reportgen diff`
+and `reportgen revision-note` (修订说明).
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .build import KINDS, Document, bulletin_document, document_files, plan_documents
+from .compute.bulletin_data import BulletinData
+from .compute.revision_diff import Change, RankMove, annex_changes, bulletin_rank_moves, submission_changes
+from .load.plan import load_plan
+from .load.submissions import load_submissions
+from .manifest import view_digests
+from .model import Plan, SubmissionArchive
+from .problems import DataError
+from .profile import Profile
+
+
+class VersionNotFound(ValueError):
+    pass
+
+
+@contextmanager
+def data_version(spec: str, data_dir: Path):
+    """A folder holding version `spec` of the data set: `spec` itself if it is a folder, else the git
+    revision `spec` of `data_dir` (extracted with git archive into a temporary folder)."""
+    if Path(spec).is_dir():
+        yield Path(spec)
+        return
+    data_dir = Path(data_dir).resolve()
+    try:
+        top = subprocess.run(["git", "-C", str(data_dir), "rev-parse", "--show-toplevel"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+        subprocess.run(["git", "-C", top, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"],
+                       capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        raise VersionNotFound(f"“{spec}”既不是文件夹，也不是 {data_dir} 所在 git 仓库中的版本（提交号、分支或标签）")
+    rel = data_dir.relative_to(Path(top).resolve()).as_posix()
+    archive = subprocess.run(["git", "-C", top, "archive", "--format=tar", spec, rel], capture_output=True)
+    if archive.returncode != 0:
+        raise VersionNotFound(f"版本“{spec}”中没有数据目录 {rel}")
+    work = Path(tempfile.mkdtemp(prefix="reportgen-version-"))
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(work, filter="data")
+        yield work / rel
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@dataclass
+class Version:
+    label: str
+    plan: Plan
+    archive: SubmissionArchive
+    documents: dict[str, Document]
+
+
+@dataclass
+class RevisionReport:
+    old_label: str
+    new_label: str
+    changes: list[Change]                  # values edited in the data
+    moved: list[Change]                    # totals and 合计 that follow from them
+    ranks: list[RankMove]
+    documents_changed: list[str]           # output files (relative paths) whose content changes
+    documents_added: list[str] = field(default_factory=list)
+    documents_removed: list[str] = field(default_factory=list)
+    plan: Plan | None = None
+
+
+def load_version(path: Path, label: str, profile: Profile) -> Version:
+    plan, problems = load_plan(path)
+    archive = load_submissions(path, plan.units, plan.annexes.get(6), problems)
+    if problems.errors:
+        raise DataError(problems.items)
+    docs = plan_documents(plan, profile, tuple(k for k in KINDS if k != "bulletins"), None, allow_incomplete=True)
+    if plan.bulletin is not None:
+        docs += [bulletin_document(plan, archive, m, profile) for m in archive.months]
+    return Version(label, plan, archive, {document_files(d)[0]: d for d in docs})
+
+
+def compare(old: Version, new: Version) -> RevisionReport:
+    edits = annex_changes(old.plan, new.plan) + submission_changes(old.archive, new.archive, new.plan)
+    changes = [c for c in edits if c.kind == "value"]
+    moved = [c for c in edits if c.kind != "value"]
+    ranks: list[RankMove] = []
+    if any(c.where.endswith("报送") for c in changes) and new.plan.bulletin and old.plan.bulletin:
+        months = sorted(set(old.archive.months) & set(new.archive.months))
+        ranks = bulletin_rank_moves(BulletinData(old.plan, old.archive), BulletinData(new.plan, new.archive),
+                                    new.plan, months)
+    changed, added, removed = [], [], []
+    for key, doc in new.documents.items():
+        before = old.documents.get(key)
+        if before is None:
+            added += document_files(doc)
+        elif view_digests(before.view, before.sheets) != view_digests(doc.view, doc.sheets):
+            changed += document_files(doc)
+    removed = [f for k, d in old.documents.items() if k not in new.documents for f in document_files(d)]
+    return RevisionReport(old.label, new.label, changes, moved, ranks, changed, added, removed, new.plan)
+
+
+def compare_versions(old_spec: str, new_spec: str, data_dir: Path, profile: Profile) -> RevisionReport:
+    with data_version(old_spec, data_dir) as old_path, data_version(new_spec, data_dir) as new_path:
+        return compare(load_version(old_path, old_spec, profile), load_version(new_path, new_spec, profile))
+
+
+def write_revision_note(report: RevisionReport, profile: Profile, out_dir: Path, date) -> list[Path]:
+    """修订说明 as PDF and DOCX into <out>/<year>/修订说明/, written atomically."""
+    import datetime as dt
+    import os
+
+    from .build import _write_document, safe_filename
+    from .views.revision_view import revision_view
+
+    view = revision_view(report, profile, date)
+    doc = Document(f"{report.plan.year}/修订说明", safe_filename(f"修订说明-{date:%Y%m%d}"), view["title"],
+                   "revision.html.j2", view)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    try:
+        files, _ = _write_document(doc, profile, staging, dt.datetime.combine(date, dt.time()))
+        written = []
+        for rel, _, _ in files:
+            target = out_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, target)
+            written.append(target)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
