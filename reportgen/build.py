@@ -264,6 +264,14 @@ def _shared_inputs(documents: list[Document], profile: Profile) -> dict:
     return {"templates": templates, "profile": digest(profile.data), "fonts": fonts, "program": program_digest()}
 
 
+def _remove_abandoned_staging(out_dir: Path) -> None:
+    """Staging folders left by builds that were killed (their process is gone)."""
+    for folder in out_dir.glob(".staging-*"):
+        pid = folder.name.split("-")[1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kinds=KINDS,
           unit_names: list[str] | None = None, allow_incomplete: bool = False, progress=None,
           jobs: int | None = None, months: list[str] | None = None, force: bool = False) -> BuildResult:
@@ -316,7 +324,8 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
         return result
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    _remove_abandoned_staging(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out_dir))
     jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
 
@@ -327,6 +336,9 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
         else:
             files, notes = written
             result.font_notes.extend(n for n in notes if n not in result.font_notes)
+            # the manifest never vouches for a file being replaced: forget the entry first
+            if manifest.forget(document_files(doc)[0]):
+                manifest.save()
             digests = {}
             for rel, pages, seconds in files:
                 target = out_dir / rel

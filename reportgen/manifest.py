@@ -124,6 +124,9 @@ class Manifest:
     def entry(self, key: str) -> dict | None:
         return self.documents.get(key)
 
+    def forget(self, key: str) -> bool:
+        return self.documents.pop(key, None) is not None
+
     def record(self, key: str, inputs: dict, files: dict[str, str]) -> None:
         self.documents[key] = {"inputs": inputs, "files": files}
 
