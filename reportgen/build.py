@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import gc
 import multiprocessing
 import os
 import re
@@ -234,6 +235,10 @@ def _write_document_safely(doc: Document, profile: Profile, staging: Path, creat
         return _write_document(doc, profile, staging, created), None
     except Exception as exc:  # noqa: BLE001 - reported per document, with its type, by the caller
         return None, f"{type(exc).__name__}: {exc}"
+    finally:
+        # WeasyPrint's layout trees are reference cycles: without a collection per document a worker
+        # grows to ~800 MB over a full build; with it, it stays near 200 MB (measured, bench/)
+        gc.collect()
 
 
 def document_files(doc: Document) -> list[str]:
