@@ -76,7 +76,7 @@ class Formats:
     def trend(self, value: Decimal | None, unit: str, decimals: int = 1) -> str:
         """同比下降5.1% / 同比上升0.8个百分点 / 同比持平"""
         if value is None:
-            return "同比情况无上年同期数据"
+            return "无上年同期数据，不作同比"
         text = self.number(abs(value), decimals)
         if text.strip("0.") == "":
             return "同比持平"
@@ -111,7 +111,18 @@ def _province(data: BulletinData, cities: list[Unit], period: Period) -> dict:
     rate, rate_before = mean([f.good_rate for f in now]), mean([f.good_rate for f in before])
     return {"pm25": pm25, "pm25_change": change(pm25, pm25_before, True),
             "good_rate": rate, "good_rate_change": change(rate, rate_before, False),
-            "missing_cities": [c.short_name for c, f in zip(cities, now) if f.pm25 is None]}
+            "missing": _missing_note(cities, now)}
+
+
+def _missing_note(cities: list[Unit], figures: list) -> str:
+    """Why the province figure is missing: one shared reason, or the cities without data."""
+    missing = [(c, f.reasons.get("pm25", "无有效数据")) for c, f in zip(cities, figures) if f.pm25 is None]
+    if not missing:
+        return ""
+    reasons = {r for _, r in missing}
+    if len(missing) == len(cities) and len(reasons) == 1:
+        return reasons.pop()
+    return "、".join(c.short_name for c, _ in missing) + "无有效数据"
 
 
 def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: Profile) -> dict:
@@ -133,7 +144,7 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
             "label": period_label(period), "cumulative": period.kind == "cumulative",
             "pm25": fmt.number(p["pm25"], 0), "pm25_trend": fmt.trend(p["pm25_change"], "%"),
             "good_rate": fmt.number(p["good_rate"], 1), "good_rate_trend": fmt.trend(p["good_rate_change"], "个百分点"),
-            "missing_cities": "、".join(p["missing_cities"]),
+            "missing": p["missing"],
         })
     stated = plan.annexes[1].total if 1 in plan.annexes else {}
     province_target = {"pm25": stated["pm25_target"].text if "pm25_target" in stated else None,

@@ -335,7 +335,7 @@ class DocxWriter:
                           align=block.get("align", "left"),
                           indent_mm=block.get("indent_chars", 0) * char, left_mm=left_mm,
                           right_mm=block.get("right_chars", 0) * char)
-        if el.tag.startswith("h"):
+        if el.tag.startswith("h") or kind == "table-caption":
             para.paragraph_format.keep_with_next = True
         if size != self.profile.block("body")["size_pt"]:
             docx_oxml.disable_snap_to_grid(para)
