@@ -99,3 +99,20 @@ def header_index(fields) -> dict[str, str]:
         for spelling in (f.header, *f.aliases):
             index.setdefault(normalize_header(spelling), f.key)
     return index
+
+
+_TRAILING_GROUP = re.compile(r"[（(][^（）()]*[)）]$")
+
+
+def match_header(text: str, index: dict[str, str]) -> str | None:
+    """The field key a header means: its spelling as is, or without trailing bracketed units such as
+    “（微克/立方米）” or “（家）” (one or two of them), or None."""
+    s = normalize_header(text)
+    for _ in range(3):
+        if s in index:
+            return index[s]
+        stripped = _TRAILING_GROUP.sub("", s)
+        if stripped == s:
+            return None
+        s = stripped
+    return None

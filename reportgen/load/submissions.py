@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..model import StoredRevision, Submission, SubmissionArchive, Unit, UnitReport, Units
 from ..problems import DataError, Problems
-from ..submission_fields import AIR_FIELDS, UNIT_HEADER, header_index, normalize_header, progress_fields
+from ..submission_fields import AIR_FIELDS, UNIT_HEADER, header_index, match_header, normalize_header, progress_fields
 
 REMARK_HEADER = "备注"
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -139,7 +139,7 @@ def read_submission(path: Path, month: str, units: Units, annex6, problems: Prob
     index = header_index(fields.values())
     index[normalize_header(REMARK_HEADER)] = "remark"
     header_at = next((i for i, (_, cells) in enumerate(rows[:15])
-                      if any(index.get(normalize_header(_text(c))) == "unit" for c in cells)), None)
+                      if any(match_header(_text(c), index) == "unit" for c in cells)), None)
     if header_at is None:
         problems.error(path, f"找不到表头行：前15行中没有“{UNIT_HEADER}”列（也可写作单位、城市、县（市、区））", 1)
         return None
@@ -147,10 +147,10 @@ def read_submission(path: Path, month: str, units: Units, annex6, problems: Prob
     columns: dict[int, str] = {}
     header_text: dict[str, str] = {}
     for i, cell in enumerate(header_cells):
-        text = _text(cell)
+        text = str(cell).strip() if cell is not None else ""   # shown in messages as the user wrote it
         if not text:
             continue
-        key = index.get(normalize_header(text))
+        key = match_header(_text(cell), index)
         if key is None:
             problems.error(path, f"无法识别的列名“{text}”；可用的列名见报送表“填报说明”"
                                  f"（如 {UNIT_HEADER}、PM2.5浓度、优良天数、有效监测天数、优良天数比率、备注）",
