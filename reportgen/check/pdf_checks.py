@@ -26,6 +26,7 @@ TOL_RULE_WIDTH = 0.06  # mm, check 13 (§7 proposes 0.05; one pixel at 600 dpi i
 NO_START = set("!%),.:;>?]}¢¨°·ˇˉ―‖’”…‰′″›℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｀｜｝～￠")
 NO_END = set("$([{£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（．［｛￡￥")
 
+CAPTION = re.compile(r"^[表图]\d+")
 DATE_ANY = re.compile(r"^(\d{4}|[〇○零一二三四五六七八九]{4})年[^年月]{1,3}月[^月日]{1,3}日$")
 DATE_OK = re.compile(r"^\d{4}年[1-9]\d?月[1-9]\d?日$")
 DOC_NUMBER_ANY = re.compile(r"[〔\[［（(【]\s*\d{2,4}\s*[〕\]］）)】]\s*第?\s*\d+\s*号")
@@ -105,7 +106,8 @@ def _baseline(l: Line) -> float:
 def full_pages(lay: Layout) -> tuple[list[Page], list[Page]]:
     """(full, excused): running-text pages that should be full — followed by a page continuing the
     same part, or whose last line reaches within one line pitch of the 版心 bottom. A short page
-    followed by a page opening with a heading (一、/（一）, kept with its paragraph) is excused."""
+    followed by a page opening with a heading (一、/（一）, kept with its paragraph), or with a table
+    or figure (its caption 表N/图N, or table text) that did not fit in the lines left, is excused."""
     body = {p.number for p in lay.body_pages()}
     out, excused = [], []
     for p in lay.pages:
@@ -121,7 +123,10 @@ def full_pages(lay: Layout) -> tuple[list[Page], list[Page]]:
             out.append(p)
         elif continued:
             first = lay.first_line(nxt)
-            if first is not None and (HEADING_1.match(first.compact) or HEADING_2.match(first.compact)):
+            starts_table = first is not None and nxt.number in lay.table_pages and (
+                CAPTION.match(first.compact) or not lay.size_is(first, lay.g.body_pt))
+            if first is not None and (HEADING_1.match(first.compact) or HEADING_2.match(first.compact)
+                                      or starts_table):
                 excused.append(p)
             else:
                 out.append(p)
@@ -161,7 +166,7 @@ def check_full_pages(lay: Layout) -> CheckResult:
         return CheckResult(3, "满页行数与行距", None, "无满页正文页", f"{g.lines_per_page}行，行距{g.pitch_pt:g} pt")
     c = Counter(counts.values())
     measured = (f"满页{len(pages)}页：" + "、".join(f"{n}行×{k}页" for n, k in sorted(c.items()))
-                + (f"（另{len(excused)}页因下页以标题开始而未排满，不计）" if excused else "")
+                + (f"（另{len(excused)}页因下页以标题、表或图开始而未排满，不计）" if excused else "")
                 + (f"；行距 {min(pitches):.2f}–{max(pitches):.2f} pt（{len(pitches)}处）" if pitches else ""))
     return CheckResult(3, "满页行数与行距", not bad and not bad_pitch, measured,
                        f"每满页{g.lines_per_page}行，行距{g.pitch_pt:g}±{TOL_PITCH} pt", True, capped(bad + bad_pitch))
