@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..model import StoredRevision, Submission, SubmissionArchive, Unit, UnitReport, Units
 from ..problems import DataError, Problems
+from .xlsx_cells import sheet_rows
 from ..submission_fields import AIR_FIELDS, UNIT_HEADER, header_index, match_header, normalize_header, progress_fields
 
 REMARK_HEADER = "备注"
@@ -56,19 +57,12 @@ def _read_rows(path: Path, problems: Problems) -> list[tuple[int, list]]:
     """All non-empty rows as (spreadsheet row number, cells)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        from openpyxl import load_workbook
         try:
-            wb = load_workbook(path, read_only=True, data_only=True)
+            cells = sheet_rows(path, "报送数据")
         except Exception as exc:  # zip or XML damage: report, don't crash
             problems.error(path, f"无法作为XLSX文件打开（{type(exc).__name__}）；请另存为 .xlsx 后重新报送")
             return []
-        ws = wb["报送数据"] if "报送数据" in wb.sheetnames else wb.worksheets[0]
-        rows = []
-        for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-            if any(c is not None and str(c).strip() for c in cells):
-                rows.append((number, list(cells)))
-        wb.close()
-        return rows
+        return [(n, row) for n, row in cells if any(c is not None and str(c).strip() for c in row)]
     if suffix == ".csv":
         raw = path.read_bytes()
         for encoding in ("utf-8-sig", "gb18030"):
