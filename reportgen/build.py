@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .compute.bulletin_data import BulletinData
 from .compute.unit_rows import rows_for_unit, unit_gaps
 from .fonts import font_file, missing_families
 from .load.plan import load_plan
@@ -145,8 +146,9 @@ def tables_document(plan: Plan, unit: Unit) -> Document:
     return Document(f"{plan.year}/附件数据", safe_filename(unit.name), f"{unit.name}附件数据", sheets=sheets)
 
 
-def bulletin_document(plan: Plan, archive: SubmissionArchive, month: str, profile: Profile) -> Document:
-    view = bulletin_view(plan, archive, month, profile)
+def bulletin_document(plan: Plan, archive: SubmissionArchive, month: str, profile: Profile,
+                      data: BulletinData | None = None) -> Document:
+    view = bulletin_view(plan, archive, month, profile, data)
     return Document(f"{month[:4]}/通报", safe_filename(f"{month} {view['title']}"), view["title"], "bulletin.html.j2",
                     view, created=dt.datetime.combine(view["issue_date"], dt.time()), web_page=True)
 
@@ -201,8 +203,13 @@ def plan_documents(plan: Plan, profile: Profile, kinds=KINDS, units: list[Unit] 
     return docs
 
 
-def _write_document(doc: Document, profile: Profile, staging: Path, created: dt.datetime):
-    """Write one document's files into the staging folder: [(relative path, pages, seconds)], font notes."""
+PARTS = ("pdf", "docx")   # a document's PDF (with its web page) and its DOCX can be written in parallel
+
+
+def _write_document(doc: Document, profile: Profile, staging: Path, created: dt.datetime, parts=PARTS):
+    """Write a document's files (those of `parts`) into the staging folder:
+    ([(relative path, pages, seconds)], font notes). Both parts render the same HTML: rendering is
+    deterministic, so the PDF and the DOCX still come from one and the same document."""
     folder = staging / doc.folder
     folder.mkdir(parents=True, exist_ok=True)
     when = document_time(created)
@@ -213,32 +220,49 @@ def _write_document(doc: Document, profile: Profile, staging: Path, created: dt.
         normalize_package(folder / f"{doc.name}.xlsx", when)
         return [(Path(doc.folder) / f"{doc.name}.xlsx", None, time.perf_counter() - t)], []
     html = render_document(doc.template, doc.view, profile)
-    notes = font_notes(html, profile)
-    if doc.web_page:
+    notes = []
+    if "pdf" in parts:
+        notes = font_notes(html, profile)
+        if doc.web_page:
+            t = time.perf_counter()
+            write_web_page(html, folder / f"{doc.name}.html")
+            files.append((Path(doc.folder) / f"{doc.name}.html", None, time.perf_counter() - t))
         t = time.perf_counter()
-        write_web_page(html, folder / f"{doc.name}.html")
-        files.append((Path(doc.folder) / f"{doc.name}.html", None, time.perf_counter() - t))
-    t = time.perf_counter()
-    pages = write_pdf(html, folder / f"{doc.name}.pdf", profile)
-    files.append((Path(doc.folder) / f"{doc.name}.pdf", pages, time.perf_counter() - t))
-    t = time.perf_counter()
-    write_docx(html, profile, folder / f"{doc.name}.docx", doc.title)
-    normalize_package(folder / f"{doc.name}.docx", when)
-    files.append((Path(doc.folder) / f"{doc.name}.docx", None, time.perf_counter() - t))
+        pages = write_pdf(html, folder / f"{doc.name}.pdf", profile)
+        files.append((Path(doc.folder) / f"{doc.name}.pdf", pages, time.perf_counter() - t))
+    if "docx" in parts:
+        t = time.perf_counter()
+        write_docx(html, profile, folder / f"{doc.name}.docx", doc.title)
+        normalize_package(folder / f"{doc.name}.docx", when)
+        files.append((Path(doc.folder) / f"{doc.name}.docx", None, time.perf_counter() - t))
     return files, notes
 
 
-def _write_document_safely(doc: Document, profile: Profile, staging: Path, created: dt.datetime):
+def _write_document_safely(doc: Document, profile: Profile, staging: Path, created: dt.datetime, parts=PARTS):
     """As _write_document, but a failure is returned (as text), not raised: one bad document must not
     stop the others."""
     try:
-        return _write_document(doc, profile, staging, created), None
+        return _write_document(doc, profile, staging, created, parts), None
     except Exception as exc:  # noqa: BLE001 - reported per document, with its type, by the caller
         return None, f"{type(exc).__name__}: {exc}"
     finally:
         # WeasyPrint's layout trees are reference cycles: without a collection per document a worker
         # grows to ~800 MB over a full build; with it, it stays near 200 MB (measured, bench/)
         gc.collect()
+
+
+def _tasks(stale: list) -> list[tuple[int, tuple[str, ...], float]]:
+    """(document index, parts, estimated cost) for each task, costliest first, so that the long
+    ones (the notice's PDF) start first and the two cores finish together."""
+    weight = {"通知": 8.0, "通报": 3.0, "目标责任书": 1.5, "任务分工": 1.0}
+    tasks = []
+    for i, (doc, _, _) in enumerate(stale):
+        base = weight.get(doc.folder.split("/")[-1], 1.0)
+        if doc.sheets is not None:
+            tasks.append((i, ("xlsx",), 0.2))
+        else:
+            tasks += [(i, ("pdf",), base * 3), (i, ("docx",), base)]
+    return sorted(tasks, key=lambda t: -t[2])
 
 
 def document_files(doc: Document) -> list[str]:
@@ -298,7 +322,8 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
         archive = load_submissions(data_dir, plan.units, plan.annexes.get(6), problems)
         if problems.errors:
             raise DataError(problems.items)
-        documents += [bulletin_document(plan, archive, m, profile) for m in bulletin_months(archive, months)]
+        data = BulletinData(plan, archive)
+        documents += [bulletin_document(plan, archive, m, profile, data) for m in bulletin_months(archive, months)]
     created = dt.datetime.combine(plan.notice.date, dt.time())
     out_dir = Path(out_dir)
     result = BuildResult(plan, problems)
@@ -334,40 +359,57 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
     jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
 
-    def finish(i: int, doc: Document, inputs: dict, reasons: list[str], outcome) -> None:
-        written, error = outcome
-        if error is not None:
-            result.failed.append((f"{doc.folder}/{doc.name}", error))
+    pending: dict[int, list] = {}   # document index → outcomes of its parts so far
+    tasks = _tasks(stale)
+    needed = {i: sum(1 for t in tasks if t[0] == i) for i in range(len(stale))}
+    done = 0
+
+    def finish(index: int, outcome) -> None:
+        nonlocal done
+        pending.setdefault(index, []).append(outcome)
+        if len(pending[index]) < needed[index]:
+            return
+        doc, inputs, reasons = stale[index]
+        outcomes = pending.pop(index)
+        errors = [error for _, error in outcomes if error is not None]
+        if errors:
+            result.failed.append((f"{doc.folder}/{doc.name}", "；".join(errors)))
         else:
-            files, notes = written
-            result.font_notes.extend(n for n in notes if n not in result.font_notes)
+            files = [f for written, _ in outcomes for f in written[0]]
+            for written, _ in outcomes:
+                result.font_notes.extend(n for n in written[1] if n not in result.font_notes)
             # the manifest never vouches for a file being replaced: forget the entry first
             if manifest.forget(document_files(doc)[0]):
                 manifest.save()
             digests = {}
-            for rel, pages, seconds in files:
+            for rel in document_files(doc):
+                pages, seconds = next((pg, sec) for r, pg, sec in files if r.as_posix() == rel)
                 target = out_dir / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staging / rel, target)
-                digests[rel.as_posix()] = stable_file_digest(target)
+                digests[rel] = stable_file_digest(target)
                 result.written.append(Written(target, pages, seconds, reasons))
             manifest.record(document_files(doc)[0], inputs, digests)
             manifest.save()
         if progress:
-            progress(i, len(stale), doc, time.perf_counter() - started)
+            progress(done, len(stale), doc, time.perf_counter() - started)
+        done += 1
 
     try:
-        if jobs == 1 or len(stale) < 4:
-            for i, (doc, inputs, reasons) in enumerate(stale):
-                finish(i, doc, inputs, reasons,
-                       _write_document_safely(doc, profile, staging, doc.created or created))
+        if jobs == 1 or len(tasks) < 2:
+            for index, parts, _ in sorted(tasks):
+                doc = stale[index][0]
+                finish(index, _write_document_safely(doc, profile, staging, doc.created or created, parts))
         else:
             pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
             try:
-                futures = {pool.submit(_write_document_safely, doc, profile, staging, doc.created or created):
-                           (doc, inputs, reasons) for doc, inputs, reasons in stale}
-                for i, future in enumerate(as_completed(futures)):
-                    finish(i, *futures[future], future.result())
+                futures = {}
+                for index, parts, _ in tasks:
+                    doc = stale[index][0]
+                    futures[pool.submit(_write_document_safely, doc, profile, staging, doc.created or created,
+                                        parts)] = index
+                for future in as_completed(futures):
+                    finish(futures[future], future.result())
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
     finally:

@@ -85,7 +85,8 @@ def load_version(path: Path, label: str, profile: Profile) -> Version:
         raise DataError(problems.items)
     docs = plan_documents(plan, profile, tuple(k for k in KINDS if k != "bulletins"), None, allow_incomplete=True)
     if plan.bulletin is not None:
-        docs += [bulletin_document(plan, archive, m, profile) for m in archive.months]
+        data = BulletinData(plan, archive)
+        docs += [bulletin_document(plan, archive, m, profile, data) for m in archive.months]
     return Version(label, plan, archive, {document_files(d)[0]: d for d in docs})
 
 

@@ -88,13 +88,16 @@ def rank(entries: Sequence[Entry], better: str, decimals: int = 1, rounding: str
         keys += [(1, 0)] * len(empty)
         rows += [(None, e) for e in empty]
         empty = []
+    # keys are sorted: a unit's rank is 1 + the units strictly better (the first index of its key),
+    # its rank from the worst end 1 + the units strictly worse
+    first: dict[tuple, int] = {}
+    last: dict[tuple, int] = {}
+    for i, k in enumerate(keys):
+        first.setdefault(k, i)
+        last[k] = i
     n = len(rows)
-    placed = []
-    for i, (value, entry) in enumerate(rows):
-        better_count = sum(1 for k in keys if k < keys[i])
-        worse_count = sum(1 for k in keys if k > keys[i])
-        placed.append(Placed(entry.unit, value, better_count + 1, worse_count + 1, entry.reason))
-    assert len(placed) == n
+    placed = [Placed(entry.unit, value, first[keys[i]] + 1, n - last[keys[i]], entry.reason)
+              for i, (value, entry) in enumerate(rows)]
     return Ranking(tuple(placed), tuple(empty))
 
 

@@ -125,10 +125,12 @@ def _missing_note(cities: list[Unit], figures: list) -> str:
     return "、".join(c.short_name for c, _ in missing) + "无有效数据"
 
 
-def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: Profile) -> dict:
+def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: Profile,
+                  data: BulletinData | None = None) -> dict:
+    """`data`: figures shared by the bulletins of several months (computed once per unit and period)."""
     s = plan.bulletin
     fmt = Formats(s.rounding)
-    data = BulletinData(plan, archive)
+    data = data or BulletinData(plan, archive)
     year, mon = int(month[:4]), int(month[5:])
     cities, counties = plan.units.cities, plan.units.counties
     this_month, cumulative = period_for(month, "month"), period_for(month, "cumulative")
