@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .compute.bulletin_data import BulletinData
 from .compute.unit_rows import rows_for_unit, unit_gaps
-from .fonts import font_file, missing_families
+from .fonts import font_file, missing_families, warm_font_metrics
 from .load.plan import load_plan
 from .load.submissions import load_submissions
 from .model import Plan, SubmissionArchive, Unit
@@ -354,6 +354,7 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
         return result
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    warm_font_metrics(profile)
     _remove_abandoned_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out_dir))
     jobs = jobs or os.cpu_count() or 1
@@ -401,6 +402,9 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
                 doc = stale[index][0]
                 finish(index, _write_document_safely(doc, profile, staging, doc.created or created, parts))
         else:
+            # objects made so far (plan, views, font metrics) are shared with the forked workers; frozen,
+            # the workers' per-document collections skip them instead of touching (and copying) them all
+            gc.freeze()
             pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
             try:
                 futures = {}
@@ -412,6 +416,7 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
                     finish(futures[future], future.result())
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
+                gc.unfreeze()
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result

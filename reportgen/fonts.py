@@ -67,6 +67,17 @@ def metrics_for(files: tuple[str, ...], families: tuple[str, ...]) -> FontMetric
 
 
 
+def warm_font_metrics(profile: Profile) -> None:
+    """Load every font chain the writers measure with (reading a CJK font's cmap takes ~0.1 s), so
+    that worker processes forked afterwards share them instead of each loading its own."""
+    for role in profile.fonts:
+        files, families = profile.pdf_font_chain(role)
+        metrics_for(files, families)
+        metrics_for(files[:1], () if files else families[:1])
+        for family in families:
+            metrics_for((), (family,))
+
+
 def text_width_mm(profile: Profile, role: str, text: str, size_pt: float, spacing_pt: float = 0.0) -> float:
     """Advance width of a line of text in the role's PDF fonts, letter-spacing included."""
     metrics = metrics_for(*profile.pdf_font_chain(role))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 
@@ -83,6 +84,7 @@ def progress_fields(annex6) -> tuple[SubmissionField, ...]:
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 
 
+@lru_cache(maxsize=4096)
 def normalize_header(text: str) -> str:
     """Header spelling used for matching: NFKC (full-width → half-width), subscripts → digits,
     no spaces or line breaks, ASCII letters upper-case, unit suffixes in brackets dropped."""
@@ -93,7 +95,13 @@ def normalize_header(text: str) -> str:
 
 
 def header_index(fields) -> dict[str, str]:
-    """normalized spelling → field key (plus "unit" for the unit-name column)."""
+    """normalized spelling → field key (plus "unit" for the unit-name column). A fresh dict each time
+    (callers add to it); built from a cached one."""
+    return dict(_header_index(tuple(fields)))
+
+
+@lru_cache(maxsize=16)
+def _header_index(fields: tuple) -> dict[str, str]:
     index = {normalize_header(a): "unit" for a in (UNIT_HEADER, *UNIT_ALIASES)}
     for f in fields:
         for spelling in (f.header, *f.aliases):
