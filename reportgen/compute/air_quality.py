@@ -96,7 +96,7 @@ def unit_figures(archive: SubmissionArchive, unit: Unit, period: Period) -> Figu
     weighted, weights = Decimal(0), Decimal(0)
     for key, r in reports:
         if "pm25" not in r.values:
-            reasons["pm25"] = f"{_month_label(key)}无有效数据" + (f"（{r.remark}）" if r.remark else "")
+            reasons["pm25"] = f"{_month_label(key)}无有效数据" + (f"：{r.remark}" if r.remark else "")
             break
         days = r.values.get("valid_days") or Decimal(calendar.monthrange(int(key[:4]), int(key[5:]))[1])
         weighted += r.values["pm25"] * days
@@ -114,7 +114,7 @@ def unit_figures(archive: SubmissionArchive, unit: Unit, period: Period) -> Figu
                 if "good_rate" in r.values:
                     reasons["good_rate"] = f"{_month_label(key)}只报送了优良天数比率，无法累计"
                 else:
-                    reasons["good_rate"] = f"{_month_label(key)}无有效数据" + (f"（{r.remark}）" if r.remark else "")
+                    reasons["good_rate"] = f"{_month_label(key)}无有效数据" + (f"：{r.remark}" if r.remark else "")
                 break
             good += r.values["good_days"]
             valid += r.values["valid_days"]
