@@ -11,12 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..compute.air_quality import INDICATORS, Period, change, mean, period_for, previous_months
+from ..compute.air_quality import Period, change, mean, period_for, previous_months
 from ..compute.bulletin_data import BulletinData
-from ..compute.ranking import rounded
+from ..compute.ranking import consecutive_bottom, rounded
 from ..model import Masthead, Plan, SubmissionArchive, Unit
 from ..profile import Profile
-from .notice_view import chinese_date, masthead_view, signature_view
+from .notice_view import masthead_view, signature_view
 
 MISSING_TEXT = ""   # printed as a grey empty cell (as in the annexes), never as a made-up number
 QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
@@ -218,7 +218,6 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
     rankings = [data.ranking(counties, s.help_indicator, period_for(m, "month")) for m in help_months]
     helped = []
     if not absent:
-        from ..compute.ranking import consecutive_bottom
         helped = consecutive_bottom(rankings, s.help_bottom)
     special_help = {
         "months": "、".join(month_label(m) for m in help_months),

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import PurePosixPath
 
 from ..profile import Profile
-from .notice_view import chinese_date, signature_view
+from .notice_view import signature_view
 
 EMPTY = "（空）"
 

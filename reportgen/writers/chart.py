@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import io
+import json
+from functools import lru_cache
 
 from ..fonts import font_file
 from ..profile import PT_PER_MM
@@ -66,6 +68,14 @@ def chart_image(chart: dict, width_mm: float, lines: int, line_pitch_pt: float) 
     """The chart as an <img> for the template: its height is a whole number of grid lines, so the
     text after it stays on the 22-line grid."""
     height_mm = lines * line_pitch_pt / PT_PER_MM
+    key = json.dumps(chart, ensure_ascii=False, sort_keys=True)
+    return dict(_chart_image(key, round(width_mm, 2), round(height_mm, 2)))
+
+
+@lru_cache(maxsize=8)
+def _chart_image(chart_json: str, width_mm: float, height_mm: float) -> tuple:
+    """Drawn once per process for a given chart: a bulletin's PDF and DOCX render the same one."""
+    chart = json.loads(chart_json)
     png = bar_chart_png(chart["rows"], chart["value_label"], chart.get("target_label"), chart["unit"],
                         width_mm, height_mm)
-    return {"src": data_uri(png), "width_mm": round(width_mm, 2), "height_mm": round(height_mm, 2)}
+    return (("src", data_uri(png)), ("width_mm", width_mm), ("height_mm", height_mm))
