@@ -90,7 +90,7 @@ def normalize_header(text: str) -> str:
     no spaces or line breaks, ASCII letters upper-case, unit suffixes in brackets dropped."""
     s = unicodedata.normalize("NFKC", str(text or "")).translate(_SUBSCRIPTS)
     s = re.sub(r"\s+", "", s).upper()
-    s = re.sub(r"[（(](微克/立方米|μG/M3|µG/M3|UG/M3|MG/M3|毫克/立方米|%|天|个|项)[)）]$", "", s)
+    s = re.sub(r"[（(](微克/立方米|μG/M3|µG/M3|UG/M3|MG/M3|毫克/立方米|%|天|个|项|家)[)）]$", "", s)
     return s
 
 

@@ -1,18 +1,23 @@
 """Generate the SAMPLE monthly submissions of data/jiangsu-2021/submissions/ (2020 and 2021, every city).
 
-These are invented numbers, not measurements: the folder carries SAMPLE.md, and every document built
-from it says that its figures are sample data. Each file is the blank form of `reportgen form` filled
-in, i.e. exactly what a city would send.
+These are invented numbers, not measurements: the script writes SAMPLE.md into the folder, and every
+document built from a folder with SAMPLE.md says that its figures are sample data. Each file is the
+blank form of `reportgen form` (writers/submission_form.py) filled in, i.e. exactly what a city sends.
 
-Deterministic: a fixed seed, fixed receipt times and fixed workbook dates, so running the script twice
-gives byte-identical files. Bounds (../shared/docs/bulletin.md §5): province PM2.5 ≈ 38 µg/m³ in 2020 and
-≈ 33 in 2021; 优良天数比率 ≈ 81.0 % and ≈ 82.4 %; each unit's 2021 level near its 附件1/附件2 target,
-some better and some worse.
+Deterministic: random.Random(20210101), fixed receipt times and the form's fixed workbook dates, so
+running the script twice gives byte-identical files.
 
-Deliberate cases, so the ranking rules are exercised on the sample data too (printed when run):
-- 2021-05: two counties equal as printed integers but not at one decimal; a tie at one decimal;
+Bounds (/work/shared/docs/bulletin.md §5): province (mean of the 13 cities) PM2.5 ≈ 38 µg/m³ in 2020
+and ≈ 33 in 2021; 优良天数比率 ≈ 81.0 % and ≈ 82.4 %. Each unit's 2021 level is near its 附件1/附件2
+target; a county follows its city's performance against target, with noise. PM2.5 is high in winter
+and low in midsummer; 优良天数比率 is lowest in early summer (ozone) and winter (PM2.5).
+
+Deliberate cases, so the ranking rules are exercised (see the constants below; printed when run):
+- two cities miss their 2021 PM2.5 target and two their 优良天数比率 target (the rest meet them);
+- 2021-05: two counties equal as printed integers but not at one decimal, and two counties tied at one
+  decimal;
 - 2021-07: one county without valid data (values blank, 备注 explains);
-- 2021-05: 南京 sends a second revision three days later, correcting one county's PM2.5.
+- 2021-05: one city sends a second revision three days later, correcting one county's PM2.5.
 
 Usage: .venv/bin/python tools/make_sample_submissions.py [--data data/jiangsu-2021]
 """
@@ -34,23 +39,52 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from reportgen.load.plan import load_plan  # noqa: E402
-from reportgen.writers.package_zip import normalize_package  # noqa: E402
 from reportgen.writers.submission_form import write_form  # noqa: E402
 
 SEED = 20210101
 YEARS = (2020, 2021)
 PROVINCE_PM25 = {2020: 38.0, 2021: 33.0}          # bulletin.md §5
 PROVINCE_GOOD_RATE = {2020: 81.0, 2021: 82.4}
-# month factors (mean 1): PM2.5 high in winter; bad days in winter (PM2.5) and early summer (O3)
-PM25_SEASON = [1.55, 1.35, 1.10, 0.90, 0.80, 0.62, 0.55, 0.55, 0.70, 0.95, 1.25, 1.60]
+# month factors (normalized to mean 1): PM2.5 high in winter; bad days in winter (PM2.5) and early
+# summer (O3). O3 high from May to September
+PM25_SEASON = [1.38, 1.25, 1.08, 0.90, 0.80, 0.66, 0.62, 0.62, 0.74, 0.95, 1.18, 1.40]
 BAD_DAY_SEASON = [1.45, 1.10, 0.80, 0.75, 1.20, 1.55, 0.90, 0.75, 0.85, 0.55, 0.80, 1.30]
-O3_SEASON = [0.60, 0.70, 0.90, 1.10, 1.30, 1.40, 1.30, 1.25, 1.15, 0.95, 0.75, 0.60]
+O3_MONTHLY = [88, 98, 120, 145, 170, 178, 160, 155, 150, 125, 100, 86]   # typical O3-8h-90per, µg/m³
+WINTER = (1, 2, 11, 12)
 
-# the deliberate cases (county positions in the fixed order of units.csv)
-INTEGER_EQUAL = ((5, "30.4"), (17, "29.6"))        # both print 30, ranked apart at one decimal
-ONE_DECIMAL_TIE = ((23, "28.3"), (40, "28.3"))     # a tie at one decimal
-NO_DATA = ("2021-07", 30, "设备故障，本月无有效数据")
-REVISED = ("2021-05", "南京市", "江宁区", Decimal("1.2"))   # second revision: this county's PM2.5 + 1.2
+# 2021 against the 附件1 targets: these cities miss them (the others are drawn near and mostly within)
+PM25_BEHIND = {"镇江市": 1.05, "淮安市": 1.04}      # annual PM2.5 ÷ target
+RATE_BEHIND = {"镇江市": -1.8, "扬州市": -1.6}      # annual 优良天数比率 − target, percentage points
+# 附件6 projects: share completed by December 2021 (the other cities complete all of them)
+PROGRESS_SHORT = {"连云港市": 0.88, "宿迁市": 0.93}
+
+# the deliberate cases of the ranking rules
+CASES_MONTH = "2021-05"
+# (near their own values; the tie falls on places 10 and 11 of the county ranking, i.e. across the
+# cut-off of the top-10 list)
+INTEGER_EQUAL = (("如东县", "18.4"), ("通州区", "17.6"))     # both print 18, ranked apart at one decimal
+ONE_DECIMAL_TIE = (("盐都区", "20.8"), ("海安市", "20.8"))   # a tie at one decimal
+NO_DATA = ("2021-07", "盱眙县", "设备故障，本月无有效数据")
+REVISED = ("2021-05", "南京市", "江宁区", Decimal("1.2"))    # r02 three days later: PM2.5 + 1.2
+REVISION_DAYS_LATER = 3
+
+SAMPLE_NOTE = """# 示例数据（SAMPLE）——不是实测数据
+
+本文件夹中的全部报送表（2020年1月至2021年12月，13个设区市每月一份）都是 **示例数据**，由
+`tools/make_sample_submissions.py` 以固定随机种子（{seed}）生成，用来演示和测试月度报送、排名和通报，
+**不是任何监测站的实际监测结果**，不得作为正式数据使用或对外发布。
+
+- **本文件（SAMPLE.md）存在，即表示本文件夹为示例数据**：程序读取报送数据时检查本文件，并在由这些数据生成的
+  每一份通报（PDF、DOCX、网页版）上醒目注明“【示例数据】”，说明其中数据为程序生成的示例，非实际监测结果。
+  换用真实报送数据时，请删除本文件夹中的示例文件和本文件。
+- 数值范围参照公开的全省年度数据（2020年全省 PM2.5 约38微克/立方米、优良天数比率约81.0%；2021年约33、82.4%），
+  各单位的水平围绕其2021年工作计划附件1、附件2的目标随机生成；项目进度（附件6各类已完成数）只有2021年。
+- 每个文件就是 `reportgen form` 生成的空白报送表填上数字，与各市实际报送的文件格式相同；
+  文件名 `r01_20210605T090000.xlsx` 中 r01 为第1版，其后为接收时间。
+- 为检验排名规则，数据中有意安排了：
+{cases}
+- 重新生成：`.venv/bin/python tools/make_sample_submissions.py`（结果逐字节相同）。
+"""
 
 
 def q(value: float, decimals: int = 1) -> Decimal:
@@ -62,59 +96,87 @@ def normalized(factors):
     return [f / mean for f in factors]
 
 
+PM25_SEASON, BAD_DAY_SEASON = normalized(PM25_SEASON), normalized(BAD_DAY_SEASON)
+
+
+def city_of(unit) -> str:
+    return unit.name if unit.level == "city" else unit.parent
+
+
 def annual_levels(plan, rng):
-    """Each unit's annual PM2.5 and 优良天数比率 for both years, province means as bulletin.md §5."""
+    """Each unit's annual PM2.5 and 优良天数比率 in both years; the 13 cities' means are bulletin.md §5's."""
     targets = {}
     for n in (1, 2):
         for row in plan.annexes[n].rows:
             targets[row.unit.name] = (float(row.cells["pm25_target"].value),
                                       float(row.cells["good_days_ratio_target"].value))
-    units = plan.units.all
-    pm = {2021: {u.name: targets[u.name][0] * rng.gauss(0.89, 0.06) for u in units}}
-    rate = {2021: {u.name: min(96.0, targets[u.name][1] + rng.gauss(0.5, 2.5)) for u in units}}
-    pm[2020] = {u: v * 38 / 33 * rng.uniform(0.97, 1.03) for u, v in pm[2021].items()}
-    rate[2020] = {u: v - 1.4 + rng.gauss(0, 1.5) for u, v in rate[2021].items()}
-    cities = [u.name for u in plan.units.cities]
-    for year in YEARS:  # scale so that the mean of the 13 cities is the province figure
-        k = PROVINCE_PM25[year] / (sum(pm[year][c] for c in cities) / len(cities))
-        pm[year] = {u: v * k for u, v in pm[year].items()}
-        shift = PROVINCE_GOOD_RATE[year] - sum(rate[year][c] for c in cities) / len(cities)
-        rate[year] = {u: min(97.5, v + shift) for u, v in rate[year].items()}
+    cities = [c.name for c in plan.units.cities]
+    free = [c for c in cities if c not in PM25_BEHIND]
+    ratio = {c: PM25_BEHIND.get(c) or rng.gauss(0.87, 0.04) for c in cities}
+    # scale the free cities so that the mean of the 13 is the province figure
+    k = ((len(cities) * PROVINCE_PM25[2021] - sum(targets[c][0] * PM25_BEHIND[c] for c in PM25_BEHIND))
+         / sum(targets[c][0] * ratio[c] for c in free))
+    ratio.update({c: ratio[c] * k for c in free})
+    offset = {c: RATE_BEHIND.get(c) or rng.gauss(1.0, 1.5) for c in cities}
+    free = [c for c in cities if c not in RATE_BEHIND]
+    shift = (len(cities) * PROVINCE_GOOD_RATE[2021] - sum(targets[c][1] + offset[c] for c in cities)) / len(free)
+    offset.update({c: offset[c] + shift for c in free})
+
+    pm, rate = {2021: {}, 2020: {}}, {2021: {}, 2020: {}}
+    for u in plan.units.all:
+        city = city_of(u)
+        if u.level == "city":
+            pm[2021][u.name] = targets[u.name][0] * ratio[city]
+            rate[2021][u.name] = targets[u.name][1] + offset[city]
+        else:
+            pm[2021][u.name] = targets[u.name][0] * ratio[city] * rng.gauss(1.0, 0.05)
+            rate[2021][u.name] = min(97.5, targets[u.name][1] + offset[city] + rng.gauss(0, 1.5))
+        pm[2020][u.name] = pm[2021][u.name] * 38 / 33 * rng.uniform(0.97, 1.03)
+        rate[2020][u.name] = rate[2021][u.name] - 1.4 + rng.gauss(0, 1.2)
+    k = PROVINCE_PM25[2020] / (sum(pm[2020][c] for c in cities) / len(cities))
+    shift = PROVINCE_GOOD_RATE[2020] - sum(rate[2020][c] for c in cities) / len(cities)
+    pm[2020] = {u: v * k for u, v in pm[2020].items()}
+    rate[2020] = {u: min(97.5, v + shift) for u, v in rate[2020].items()}
     return pm, rate
 
 
-def month_values(unit, year, mon, pm, rate, rng):
+def month_values(unit, year, mon, pm, rate, weather, rng):
+    """One unit's row: the city's weather of the month shared by its counties, plus the unit's own noise."""
     days = calendar.monthrange(year, mon)[1]
-    pm25 = pm[year][unit.name] * normalized(PM25_SEASON)[mon - 1] * rng.uniform(0.92, 1.08)
-    bad_share = (100 - rate[year][unit.name]) * normalized(BAD_DAY_SEASON)[mon - 1] * rng.uniform(0.8, 1.2)
+    pm_weather, bad_weather = weather[city_of(unit)]
+    pm25 = pm[year][unit.name] * PM25_SEASON[mon - 1] * pm_weather * rng.uniform(0.96, 1.04)
+    bad_share = (100 - rate[year][unit.name]) * BAD_DAY_SEASON[mon - 1] * bad_weather * rng.uniform(0.9, 1.1)
     valid = days - rng.choice([0, 0, 0, 1, 1, 2])
     good = max(0, min(valid, round(valid * (100 - bad_share) / 100)))
+    winter = mon in WINTER
     return {
         "pm25": q(pm25),
         "good_days": good,
         "valid_days": valid,
         "good_rate": q(good / valid * 100),
         "pm10": q(pm25 * rng.uniform(1.5, 1.8)),
-        "so2": q(rng.uniform(5, 12)),
-        "no2": q(rng.uniform(18, 45) * (1.15 if mon in (1, 2, 11, 12) else 0.95)),
-        "co": q(rng.uniform(0.6, 1.4)),
-        "o3": q(min(200.0, max(80.0, 150 * normalized(O3_SEASON)[mon - 1] * rng.uniform(0.85, 1.1)))),
+        "so2": q(rng.uniform(6, 12) if winter else rng.uniform(5, 10)),
+        "no2": q(rng.uniform(26, 45) if winter else rng.uniform(18, 38)),
+        "co": q(rng.uniform(0.9, 1.4) if winter else rng.uniform(0.6, 1.1)),
+        "o3": q(min(200.0, max(80.0, O3_MONTHLY[mon - 1] * rng.uniform(0.92, 1.08)))),
     }
 
 
-def progress_values(plan, city, mon, finals):
-    """Cumulative completed projects per 附件6 category by the end of month `mon` (2021)."""
+def progress_values(plan, city, mon, pace):
+    """Cumulative completed projects per 附件6 category by the end of month `mon` of the plan year."""
     row = next(r for r in plan.annexes[6].rows if r.unit.name == city.name)
+    share = PROGRESS_SHORT.get(city.name, 1.0)
     out = {}
     for col in plan.annexes[6].columns:
         if col.derived:
             continue
         planned = int(row.cells[col.key].value or 0)
-        out[f"progress.{col.key}"] = math.floor(planned * finals[(city.name, col.key)] * (mon / 12) ** 1.1)
+        out[f"progress.{col.key}"] = math.floor(planned * share * (mon / 12) ** pace[(city.name, col.key)] + 1e-9)
     return out
 
 
 def receipt_time(month: str, city_index: int, days_later: int = 0) -> dt.datetime:
+    """The 5th of the following month, 09:00 plus 7 minutes per city (in units.csv order)."""
     year, mon = (int(x) for x in month.split("-"))
     first_next = dt.datetime(year + mon // 12, mon % 12 + 1, 1)
     return first_next + dt.timedelta(days=4 + days_later, hours=9, minutes=7 * city_index)
@@ -123,9 +185,28 @@ def receipt_time(month: str, city_index: int, days_later: int = 0) -> dt.datetim
 def write_submission(plan, folder: Path, month: str, city, values: dict, revision: int, received: dt.datetime):
     target = folder / month / city.name / f"r{revision:02d}_{received:%Y%m%dT%H%M%S}.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_form(plan, month, city, target, values)
-    normalize_package(target, received)
+    write_form(plan, month, city, target, values)   # deterministic: fixed workbook dates
     return target
+
+
+def case_lines(plan) -> list[str]:
+    city = plan.units.find(REVISED[1])
+    index = plan.units.cities.index(city)
+    (a, va), (b, vb) = INTEGER_EQUAL
+    (c, vc), (d, vd) = ONE_DECIMAL_TIE
+    y, m = (int(x) for x in CASES_MONTH.split("-"))
+    ny, nm = (int(x) for x in NO_DATA[0].split("-"))
+    ry, rm = (int(x) for x in REVISED[0].split("-"))
+    received = receipt_time(REVISED[0], index, REVISION_DAYS_LATER)
+    return [
+        f"{y}年{m}月{a} PM2.5 {va}、{b} {vb}：取整后都是{round(Decimal(va))}，保留1位小数不同；",
+        f"{y}年{m}月{c}、{d} PM2.5 都是 {vc}（保留1位小数并列）；",
+        f"{ny}年{nm}月{NO_DATA[1]}数值全部留空，备注“{NO_DATA[2]}”；",
+        f"{ry}年{rm}月{REVISED[1]}于{received.year}年{received.month}月{received.day}日{received:%H:%M}"
+        f"报送第2版（r02），{REVISED[2]} PM2.5 更正为原值加{REVISED[3]}；",
+        f"2021年 PM2.5 未达到附件1目标：{'、'.join(PM25_BEHIND)}；优良天数比率未达到目标：{'、'.join(RATE_BEHIND)}；",
+        f"2021年12月附件6项目未全部完成：{'、'.join(f'{c}（约{round(s * 100)}%）' for c, s in PROGRESS_SHORT.items())}。",
+    ]
 
 
 def main() -> None:
@@ -134,31 +215,36 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     plan, _ = load_plan(args.data)
-    rng = random.Random(SEED)
     folder = args.data / "submissions"
-    sample_note = folder / "SAMPLE.md"
-    keep = sample_note.read_bytes() if sample_note.exists() else None
+    if folder.exists() and any(folder.iterdir()) and not (folder / "SAMPLE.md").exists():
+        sys.exit(f"{folder} holds submissions not marked as sample data (no SAMPLE.md): not overwritten")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    if keep is not None:
-        sample_note.write_bytes(keep)
+    lines = case_lines(plan)
+    (folder / "SAMPLE.md").write_text(
+        SAMPLE_NOTE.format(seed=SEED, cases="\n".join(f"  - {line}" for line in lines)), encoding="utf-8")
+
+    rng = random.Random(SEED)
     pm, rate = annual_levels(plan, rng)
-    finals = {(c.name, col.key): rng.uniform(0.85, 1.05) for c in plan.units.cities
-              for col in plan.annexes[6].columns if not col.derived}
-    counties = plan.units.counties
+    pace = {(c.name, col.key): rng.uniform(1.2, 1.8) for c in plan.units.cities
+            for col in plan.annexes[6].columns if not col.derived}
+    names = {u.name for u in plan.units.all}
+    for name, _ in INTEGER_EQUAL + ONE_DECIMAL_TIE:
+        assert name in names and plan.units.find(name).level == "county", name
     files = 0
     for year in YEARS:
         for mon in range(1, 13):
             month = f"{year}-{mon:02d}"
-            values = {u.name: month_values(u, year, mon, pm, rate, rng) for u in plan.units.all}
+            weather = {c.name: (rng.uniform(0.95, 1.05), rng.uniform(0.85, 1.15)) for c in plan.units.cities}
+            values = {u.name: month_values(u, year, mon, pm, rate, weather, rng) for u in plan.units.all}
             if year == plan.year:
                 for city in plan.units.cities:
-                    values[city.name].update(progress_values(plan, city, mon, finals))
-            if month == "2021-05":
-                for i, v in INTEGER_EQUAL + ONE_DECIMAL_TIE:
-                    values[counties[i].name]["pm25"] = Decimal(v)
+                    values[city.name].update(progress_values(plan, city, mon, pace))
+            if month == CASES_MONTH:
+                for name, value in INTEGER_EQUAL + ONE_DECIMAL_TIE:
+                    values[name]["pm25"] = Decimal(value)
             if month == NO_DATA[0]:
-                values[counties[NO_DATA[1]].name] = {"remark": NO_DATA[2]}
+                values[NO_DATA[1]] = {"remark": NO_DATA[2]}
             for index, city in enumerate(plan.units.cities):
                 write_submission(plan, folder, month, city, values, 1, receipt_time(month, index))
                 files += 1
@@ -167,15 +253,13 @@ def main() -> None:
                     county = dict(corrected[REVISED[2]])
                     county["pm25"] = county["pm25"] + REVISED[3]
                     corrected[REVISED[2]] = county
-                    write_submission(plan, folder, month, city, corrected, 2, receipt_time(month, index, 3))
+                    write_submission(plan, folder, month, city, corrected, 2,
+                                     receipt_time(month, index, REVISION_DAYS_LATER))
                     files += 1
-    print(f"{files} files in {folder} ({time.perf_counter() - started:.1f} s)")
-    a, b = (counties[i].name for i, _ in INTEGER_EQUAL)
-    c, d = (counties[i].name for i, _ in ONE_DECIMAL_TIE)
-    print(f"2021-05: {a} {INTEGER_EQUAL[0][1]} and {b} {INTEGER_EQUAL[1][1]} (both print 30); "
-          f"{c} and {d} tie at {ONE_DECIMAL_TIE[0][1]}")
-    print(f"{NO_DATA[0]}: {counties[NO_DATA[1]].name} without valid data ({NO_DATA[2]})")
-    print(f"{REVISED[0]}: {REVISED[1]} second revision, {REVISED[2]} PM2.5 +{REVISED[3]}")
+    print(f"{files} files in {folder} ({time.perf_counter() - started:.1f} s); sample data, seed {SEED}")
+    print("deliberate cases:")
+    for line in lines:
+        print("  " + line)
 
 
 if __name__ == "__main__":
