@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import DATA
-from helpers import docx_text, pdf_text
+from helpers import docx_text, libreoffice_to_pdf, pdf_pages_text, pdf_text
 from reportgen.build import build
 from reportgen.compute.ranking import Entry, consecutive_bottom, rank
 from reportgen.load.plan import load_plan
@@ -167,3 +167,19 @@ def test_chart_is_embedded_in_both_formats(hand_made):
     import subprocess
     images = subprocess.run(["pdfimages", "-list", str(hand_made["pdf"])], capture_output=True, text=True).stdout
     assert len(images.strip().splitlines()) >= 3  # header lines + at least one image
+
+
+def test_city_tables_are_not_split_across_pages(tmp_path):
+    """The 13-row tables stay on one page with their caption, in the PDF and in the DOCX as
+    LibreOffice lays it out (the sample May 2021 bulletin once left 表1's first row alone
+    at the foot of page 2)."""
+    result = build(DATA, tmp_path / "out", kinds=("bulletins",), months=["2021-05"])
+    files = {w.path.suffix: w.path for w in result.written}
+    last_city = PLAN.units.cities[-1].short_name
+    for pdf in (files[".pdf"], libreoffice_to_pdf(files[".docx"], tmp_path)):
+        pages = [re.sub(r"\s+", "", page) for page in pdf_pages_text(pdf)]
+        for caption in ("表1", "表2", "表3"):
+            page = next(p for p in pages if re.search(caption + r"(截至)?2021年5月", p))
+            table = page[page.index(caption):]
+            rows = [c.short_name for c in PLAN.units.cities if c.short_name in table]
+            assert len(rows) == 13 and last_city in table, (pdf.name, caption, rows)

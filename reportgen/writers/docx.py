@@ -454,6 +454,13 @@ class DocxWriter:
             docx_oxml.center_cell_vertically(cell)
             if "missing" in (spec.el.get("class") or "").split():
                 docx_oxml.shade_cell(cell, self.profile.missing_fill)
+        if "keep" in (table_el.get("class") or "").split():
+            # a short table is not split across pages (CSS break-inside: avoid): every row's
+            # paragraphs keep with the next row, which Word and LibreOffice both honour
+            for row in table.rows[:-1]:
+                for cell in row.cells:
+                    for para in cell.paragraphs:
+                        para.paragraph_format.keep_with_next = True
 
 
 def write_docx(html: str, profile: Profile, target: Path, title: str = "") -> None:
