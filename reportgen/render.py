@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -21,10 +24,11 @@ def chinese_number(n: int) -> str:
     return (CHINESE_DIGITS[tens] if tens > 1 else "") + "十" + (CHINESE_DIGITS[ones] if ones else "")
 
 
-def environment() -> ImmutableSandboxedEnvironment:
+def environment(autoescape: bool = True) -> ImmutableSandboxedEnvironment:
+    """A new template environment (autoescape=False is for CSS only)."""
     env = ImmutableSandboxedEnvironment(
         loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True) if autoescape else False,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -33,10 +37,21 @@ def environment() -> ImmutableSandboxedEnvironment:
     return env
 
 
+@lru_cache(maxsize=2)
+def _shared_environment(autoescape: bool) -> ImmutableSandboxedEnvironment:
+    # one per process: Jinja compiles a template once per environment, and compiling took
+    # ~30 ms of every document (templates changed on disk are reloaded: auto_reload is on)
+    return environment(autoescape)
+
+
+@lru_cache(maxsize=8)
+def _css(context_json: str) -> str:
+    return _shared_environment(False).get_template("gbt9704.css.j2").render(**json.loads(context_json))
+
+
 def render_css(profile: Profile) -> str:
-    env = environment()
-    env.autoescape = False  # CSS, not HTML; its values come from the profile, not from data
-    return env.get_template("gbt9704.css.j2").render(**profile.css_context())
+    # CSS, not HTML (no escaping); its values come from the profile, not from data
+    return _css(json.dumps(profile.css_context(), sort_keys=True, ensure_ascii=False))
 
 
 def render_document(template: str, view: dict, profile: Profile) -> str:
@@ -45,9 +60,9 @@ def render_document(template: str, view: dict, profile: Profile) -> str:
 
     from .writers.chart import chart_image
 
-    env = environment()
     width_mm = profile.type_area_pt() / PT_PER_MM
     pitch = profile.grid["line_pitch_pt"]
     # charts are drawn at render time, as data: URIs both writers read; `lines` keeps the grid
-    env.globals["bar_chart"] = lambda chart, lines: chart_image(chart, width_mm, lines, pitch)
-    return env.get_template(template).render(css=Markup(render_css(profile)), **view)
+    bar_chart = lambda chart, lines: chart_image(chart, width_mm, lines, pitch)  # noqa: E731
+    return _shared_environment(True).get_template(template).render(
+        css=Markup(render_css(profile)), bar_chart=bar_chart, **view)
