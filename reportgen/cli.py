@@ -160,6 +160,8 @@ profile_option = click.option("--profile", "profile_path", type=click.Path(path_
                               help="版式配置文件（默认 profiles/gbt9704.yaml）")
 incomplete_option = click.option("--allow-incomplete", is_flag=True,
                                  help="允许生成含缺失数值的目标责任书和附件数据（缺失处显示“（待补充）”）")
+force_option = click.option("--force", is_flag=True,
+                            help="全部重新生成（默认只生成数据、模板、版式或字体有变化的文件）")
 
 
 @main.command(help="生成数据集的全部文件：通知（含工作计划和附件1–8）、各设区市和县（市、区）的目标责任书、"
@@ -171,7 +173,7 @@ incomplete_option = click.option("--allow-incomplete", is_flag=True,
 @click.option("--only", "kinds", multiple=True, type=click.Choice(KINDS),
               help="只生成某类文件：notice（通知）、letters（目标责任书）、tasks（任务分工）、tables（附件数据）、"
                    "bulletins（月度排名通报）；可重复")
-@click.option("--force", is_flag=True, help="全部重新生成（默认只生成数据、模板、版式或字体有变化的文件）")
+@force_option
 def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None, allow_incomplete: bool, kinds,
                   force: bool) -> None:
     _run_build(data_dir, out_dir, profile_path, allow_incomplete=allow_incomplete, kinds=tuple(kinds) or KINDS,
@@ -185,10 +187,12 @@ def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None, allo
 @profile_option
 @incomplete_option
 @click.option("--unit", "units", multiple=True, help="只生成某个单位，可写“南京”“南京市”“江宁”“江宁区”；可重复")
-def letters(data_dir: Path, out_dir: Path, profile_path: Path | None, allow_incomplete: bool, units) -> None:
+@force_option
+def letters(data_dir: Path, out_dir: Path, profile_path: Path | None, allow_incomplete: bool, units,
+            force: bool) -> None:
     kinds = ("letters", "tables") if units else ("letters", "tasks", "tables")
     _run_build(data_dir, out_dir, profile_path, kinds=kinds, unit_names=list(units) or None,
-               allow_incomplete=allow_incomplete)
+               allow_incomplete=allow_incomplete, force=force)
 
 
 @main.command(help="按 GB/T 9704-2012 测量已生成的 PDF 或 DOCX（DOCX 先用 LibreOffice 转成 PDF），逐项列出实测值、"
@@ -246,9 +250,10 @@ def _plan_or_exit(data_dir: Path):
 @out_option
 @profile_option
 @click.option("--month", "months", multiple=True, required=True, help="月份，如 2021-05；可重复")
-def bulletin(data_dir: Path, out_dir: Path, profile_path: Path | None, months) -> None:
+@force_option
+def bulletin(data_dir: Path, out_dir: Path, profile_path: Path | None, months, force: bool) -> None:
     months = [_month_or_exit(m) for m in months]
-    _run_build(data_dir, out_dir, profile_path, kinds=("bulletins",), months=months)
+    _run_build(data_dir, out_dir, profile_path, kinds=("bulletins",), months=months, force=force)
 
 
 @main.command(help="导入某市某月的报送表（XLSX，或 UTF-8/GBK 编码的 CSV）。检查无误后保存为该市该月的新版本，"

@@ -207,3 +207,19 @@ def test_county_progress_against_annex2_targets(hand_made):
             f"（{C[20].short_name}无有效数据，未作对照）；"
             f"优良天数比率达标的{53 - len(rate_missed)}个，未达标的{len(rate_missed)}个：{'、'.join(rate_missed)}"
             f"（{C[20].short_name}无有效数据，未作对照）。") in text
+
+
+def test_bulletin_command_rebuilds_only_when_asked(hand_made):
+    """`reportgen bulletin` skips an up-to-date bulletin, as its message says, and --force rebuilds it."""
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    data, out = hand_made["pdf"].parents[3] / "data", hand_made["pdf"].parents[2]
+    before = hand_made["pdf"].stat().st_mtime_ns
+    again = CliRunner().invoke(main, ["bulletin", "--month", "2021-05", "--data", str(data), "--out", str(out)])
+    assert again.exit_code == 0 and "没有写入任何文件" in again.output and "--force" in again.output
+    assert hand_made["pdf"].stat().st_mtime_ns == before
+    forced = CliRunner().invoke(main, ["bulletin", "--month", "2021-05", "--force", "--data", str(data), "--out", str(out)])
+    assert forced.exit_code == 0, forced.output
+    assert "生成3个文件" in forced.output and hand_made["pdf"].stat().st_mtime_ns != before
