@@ -26,16 +26,21 @@ def font_file(family: str) -> tuple[str, int] | None:
     return _font_file(family)
 
 
+@lru_cache(maxsize=None)
+def _font_tables(path: str, index: int):
+    """(cmap, hmtx, units per em) of one font, read once per process: several chains share a font,
+    and decoding a CJK font's cmap takes ~0.1 s."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, fontNumber=index, lazy=True)
+    return font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+
+
 class FontMetrics:
     """Advance widths from a chain of fonts: the first font that has the character wins (as Pango does)."""
 
     def __init__(self, fonts: list[tuple[str, int]]):
-        from fontTools.ttLib import TTFont
-
-        self._fonts = []
-        for path, index in fonts:
-            font = TTFont(path, fontNumber=index, lazy=True)
-            self._fonts.append((font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm))
+        self._fonts = [_font_tables(path, index) for path, index in fonts]
         self._cache: dict[str, float] = {}
 
     def em(self, ch: str) -> float:
