@@ -36,12 +36,10 @@ from .render import TEMPLATES_DIR, render_document
 from .views.bulletin_view import bulletin_view
 from .views.letter_view import department_view, letter_view
 from .views.notice_view import annex_view, notice_view
-from .writers.docx import write_docx
 from .writers.font_coverage import FontNote, font_notes
 from .writers.html_page import write_web_page
 from .writers.package_zip import document_time, normalize_package
 from .writers.pdf import write_pdf
-from .writers.xlsx import write_workbook
 
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 KINDS = ("notice", "letters", "tasks", "tables", "bulletins")
@@ -210,6 +208,11 @@ def _write_document(doc: Document, profile: Profile, staging: Path, created: dt.
     """Write a document's files (those of `parts`) into the staging folder:
     ([(relative path, pages, seconds)], font notes). Both parts render the same HTML: rendering is
     deterministic, so the PDF and the DOCX still come from one and the same document."""
+    # imported here, not at the top: python-docx and openpyxl (with numpy) take ~0.2 s to import, which
+    # a rebuild with nothing to write, or a worker given only PDFs, need not pay
+    from .writers.docx import write_docx
+    from .writers.xlsx import write_workbook
+
     folder = staging / doc.folder
     folder.mkdir(parents=True, exist_ok=True)
     when = document_time(created)
