@@ -13,7 +13,6 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-import reportgen.build as build_module
 from conftest import DATA
 from reportgen.build import build
 from reportgen.cli import main
@@ -147,21 +146,23 @@ def test_two_clean_builds_are_byte_identical(tmp_path):
 def test_one_failing_document_does_not_stop_the_others(built_copy, monkeypatch):
     data, out = built_copy
     before = (out / "2021/目标责任书/句容市.pdf").read_bytes()
-    real = build_module.write_docx
+    from reportgen.writers import docx as docx_writer
+
+    real = docx_writer.write_docx
 
     def failing(html, profile, target, title=""):
         if "句容" in target.name:
             raise RuntimeError("simulated writer failure")
         return real(html, profile, target, title)
 
-    monkeypatch.setattr(build_module, "write_docx", failing)
+    monkeypatch.setattr(docx_writer, "write_docx", failing)
     result = build(data, out, kinds=("letters",), unit_names=["句容", "丹阳"], allow_incomplete=True, force=True,
                    jobs=1)
     assert [name for name, _ in result.failed] == ["2021/目标责任书/句容市"]
     assert "simulated writer failure" in result.failed[0][1]
     assert {w.path.name for w in result.written} == {"丹阳市.pdf", "丹阳市.docx"}
     assert (out / "2021/目标责任书/句容市.pdf").read_bytes() == before
-    monkeypatch.setattr(build_module, "write_docx", real)
+    monkeypatch.setattr(docx_writer, "write_docx", real)
     again = build(data, out, kinds=("letters",), unit_names=["句容", "丹阳"], allow_incomplete=True)
     assert again.written == []   # the failed rebuild was forced: the earlier 句容 files still match their inputs
 
