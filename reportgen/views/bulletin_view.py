@@ -213,21 +213,21 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
         county_sections.append({"label": period_label(period), "lists": lists})
 
     # 县（市、区）对照附件2年度目标（累计值，按印出的数值判定，与设区市一致）
-    county_targets = None
+    county_targets = []
     if in_plan_year:
-        county_targets = {}
-        for key, better, places in (("pm25", "lower", 0), ("good_rate", "higher", 1)):
+        targets = {u.name: _targets(plan, u) for u in counties}
+        for name, key, which, better, places in (("PM2.5浓度", "pm25", 0, "lower", 0),
+                                                  ("优良天数比率", "good_rate", 1, "higher", 1)):
             met, missed, no_target, no_data = [], [], [], []
             for u in counties:
-                target = _targets(plan, u)[0 if key == "pm25" else 1]
-                value = getattr(data.figures(u, cumulative), key)
-                status = _status(fmt.number(value, places), target, better)
+                target = targets[u.name][which]
+                status = _status(fmt.number(getattr(data.figures(u, cumulative), key), places), target, better)
                 lists = {"达标": met, "未达标": missed}
                 (lists[status] if status in lists else no_target if target is None else no_data).append(u.short_name)
             unknown = "；".join(f"{'、'.join(names)}{why}" for names, why in
                                ((no_data, "无有效数据"), (no_target, "无年度目标")) if names)
-            county_targets[key] = {"met": len(met), "missed": "、".join(missed), "missed_count": len(missed),
-                                   "unknown": unknown, "judged": bool(met or missed)}
+            county_targets.append({"name": name, "met": len(met), "missed": "、".join(missed),
+                                   "missed_count": len(missed), "unknown": unknown, "judged": bool(met or missed)})
 
     # 四、专项帮扶
     help_months = previous_months(month, s.help_months)

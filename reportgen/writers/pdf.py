@@ -73,9 +73,9 @@ def write_pdf(html: str, target: Path, profile: "Profile | None" = None) -> int:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     options = {}
     # the templates' one <style> element becomes a stylesheet shared by every document of the process
-    if (style := STYLE_ELEMENT.search(html)) and len(STYLE_ELEMENT.findall(html)) == 1:
-        stylesheet, font_config = _stylesheet(style.group(1))
-        html = html[:style.start()] + html[style.end():]
+    if len(styles := STYLE_ELEMENT.findall(html)) == 1:
+        stylesheet, font_config = _stylesheet(styles[0])
+        html = STYLE_ELEMENT.sub("", html, count=1)
         options = {"stylesheets": [stylesheet], "font_config": font_config}
     document = HTML(string=html, base_url=str(TEMPLATES_DIR) + "/", url_fetcher=safe_url_fetcher()).render(**options)
     document.write_pdf(target)
