@@ -4,7 +4,8 @@ WeasyPrint does not justify CJK text (only spaces stretch), so body paragraphs a
 the real advance widths of the fonts the PDF embeds, and every full line gets the letter-spacing that
 puts its last glyph on the 版心's right edge. Lines that would start with a closing mark (。，、）》”…)
 or end with an opening one (（《“) give their last character to the next line, as Word does; —— and
-…… and runs of Latin letters and digits (PM2.5, 2021) are never split.
+…… and runs of Latin letters and digits (PM2.5, 2021) are never split, unless a run is longer than a
+line (a long web address), which then breaks between its characters.
 """
 
 from __future__ import annotations
@@ -31,7 +32,14 @@ class Line:
 def break_paragraph(text: str, metrics: FontMetrics, size_pt: float, width_pt: float, indent_pt: float,
                     base_spacing_pt: float) -> list[Line]:
     """Greedy breaking: as many units as fit at the base spacing, then kinsoku push-back, then justify."""
-    units = UNIT.findall(text)
+    units = []
+    for unit in UNIT.findall(text):
+        # a run too long for any line (a long web address) is broken between its characters, not
+        # squeezed into one line by negative letter-spacing
+        if len(unit) > 1 and metrics.width(unit, size_pt) + (len(unit) - 1) * base_spacing_pt > width_pt - indent_pt:
+            units += list(unit)
+        else:
+            units.append(unit)
     widths = [metrics.width(u, size_pt) for u in units]
     lines: list[Line] = []
     i = 0
