@@ -70,6 +70,7 @@ class BuildResult:
     font_notes: list[FontNote] = field(default_factory=list)
     unchanged: int = 0                                          # documents already up to date
     failed: list[tuple[str, str]] = field(default_factory=list)  # (document, error)
+    skipped: list[str] = field(default_factory=list)            # kinds asked for but not possible, and why
 
 
 class FontFilesMissing(Exception):
@@ -330,6 +331,12 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
     created = dt.datetime.combine(plan.notice.date, dt.time())
     out_dir = Path(out_dir)
     result = BuildResult(plan, problems)
+    if plan.letters is None and {"letters", "tables"} & set(kinds):
+        result.skipped.append("数据目录中没有 letters.yaml（目标责任书的设置），未生成目标责任书和各单位附件数据")
+    if "bulletins" in kinds and plan.bulletin is None:
+        result.skipped.append("数据目录中没有 bulletin.yaml（通报的设置），未生成月度排名通报")
+    elif "bulletins" in kinds and not archive.months:
+        result.skipped.append("数据目录中没有各市报送数据（submissions/），未生成月度排名通报")
 
     # what is stale, and why
     manifest = Manifest(out_dir)

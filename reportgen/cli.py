@@ -119,6 +119,11 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **optio
     _show_problems(result.problems.items, limit_gaps=5)
     for note in result.font_notes:
         click.echo(f"[字体] {note}", err=True)
+    for note in result.skipped:
+        click.echo(f"[未生成] {note}。", err=True)
+    if not (result.written or result.unchanged or result.failed):
+        click.echo("没有可生成的文件。", err=True)
+        sys.exit(2)
     _report_written(result)
     pages = sum(w.pages or 0 for w in result.written)
     seconds = time.perf_counter() - start

@@ -127,3 +127,21 @@ def test_missing_cells_are_reported_not_invented(data_copy):
     assert re.search(r"38处数值缺失", result.output)
     assert "目标责任书含缺失数值，生成时需加 --allow-incomplete" in result.output
     assert "扬州市、镇江市、泰州市、宿迁市" in result.output
+
+
+@pytest.mark.parametrize("remove, args, expected", [
+    ("letters.yaml", ["letters", "--unit", "南京", "--allow-incomplete"],
+     "[未生成] 数据目录中没有 letters.yaml（目标责任书的设置），未生成目标责任书和各单位附件数据。"),
+    ("submissions", ["build", "--only", "bulletins"],
+     "[未生成] 数据目录中没有各市报送数据（submissions/），未生成月度排名通报。"),
+])
+def test_asking_for_documents_the_data_cannot_make_says_why(data_copy, tmp_path, remove, args, expected):
+    import shutil
+
+    target = data_copy / remove
+    shutil.rmtree(target) if target.is_dir() else target.unlink()
+    out = tmp_path / "out"
+    result = run(*args, "--data", data_copy, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert expected in result.output and "没有可生成的文件" in result.output
+    assert files_under(out) == []
