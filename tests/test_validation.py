@@ -76,6 +76,9 @@ CASES = [
      lambda d: edit(d / "workplan.yaml", "          - 省科技厅\n", "          - 省科学院\n"),
      ["workplan.yaml", "字段“sections[1].subsections[0].items[1].paragraphs[0].responsibility.lead”",
       "部门“省科学院”不在 departments.yaml 中"]),
+    ("a city's 甲方 given only as a suffix",
+     lambda d: edit(d / "letters.yaml", "  party_a: 江苏省大气污染防治联席会议办公室", "  party_a_suffix: 办公室"),
+     ["letters.yaml", "字段“city.party_a”", "party_a_suffix 只用于县（市、区）"]),
 ]
 
 

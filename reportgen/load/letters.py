@@ -20,6 +20,10 @@ def _rules(raw, level: str, path: Path, problems: Problems, annex_numbers: set[i
     if isinstance(raw, dict) and not (party_a or party_a_suffix):
         problems.error(path, "应写明甲方：party_a（机关名称）或 party_a_suffix（上级设区市名称之后的文字）",
                        raw.line, field=f"{level}.party_a")
+    elif isinstance(raw, dict) and level == "city" and not party_a:
+        # a city has no 设区市 above it to put a suffix after: its 甲方 is named in full
+        problems.error(path, "设区市的甲方应写 party_a（机关名称，如 江苏省大气污染防治联席会议办公室）；"
+                             "party_a_suffix 只用于县（市、区）", raw.line, field="city.party_a")
     for i, n in enumerate(annexes):
         if n not in annex_numbers:
             problems.error(path, f"附件{n}不存在", raw.line_of("annexes"), field=f"{level}.annexes[{i}]")

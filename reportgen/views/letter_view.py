@@ -34,7 +34,7 @@ def target_sections(plan: Plan, unit: Unit, annexes: tuple[int, ...]) -> list[di
         lines = []
         if not table.unit_column:  # list annexes (附件4): one line per row
             for row in rows:
-                lines.extend(row.cells[c.key].text for c in table.columns)
+                lines.extend(PENDING if row.cells[c.key].missing else row.cells[c.key].text for c in table.columns)
         else:
             row = rows[0]
             groups = {c.key: h.header for h in table.header if isinstance(h, HeaderGroup) for c in h.columns}
