@@ -50,9 +50,13 @@ class Profile:
     path: Path
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Profile":
-        """A profile file; an office profile names its `base` and lists only the values it changes."""
+    def load(cls, path: Path | None = None, _chain: tuple[Path, ...] = ()) -> "Profile":
+        """A profile file; an office profile names its `base` and lists only the values it changes.
+        A profile other than the standard's without a `base` is based on the standard, so that its
+        misspelt keys are reported too."""
         path = Path(path or DEFAULT_PROFILE)
+        if path.resolve() in _chain:
+            raise ProfileError(f"{path.name}：版式配置的 base 循环引用（{' → '.join(p.name for p in _chain)} → {path.name}）")
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
@@ -60,11 +64,13 @@ class Profile:
         if not isinstance(data, dict):
             raise ProfileError(f"{path.name}：版式配置应为“项: 值”形式")
         base_name = data.pop("base", None)
+        if base_name is None and path.resolve() != DEFAULT_PROFILE.resolve():
+            base_name = DEFAULT_PROFILE.stem
         if base_name is not None:
             base_path = Path(base_name) if str(base_name).endswith(".yaml") else DEFAULT_PROFILE.parent / f"{base_name}.yaml"
             if not base_path.is_absolute():
                 base_path = (path.parent / base_path) if (path.parent / base_path).is_file() else base_path
-            data = _merge(cls.load(base_path).data, data, path)
+            data = _merge(cls.load(base_path, _chain + (path.resolve(),)).data, data, path)
         return cls(data, path)
 
     def deviations(self) -> list[tuple[str, object, object]]:

@@ -36,3 +36,28 @@ def test_unknown_profile_key_is_an_error(tmp_path):
     assert result.exit_code == 2
     assert "bad.yaml" in result.output and "grid.line_pich_pt" in result.output
     assert not out.exists()
+
+
+def test_profile_without_base_is_checked_against_the_standard(tmp_path):
+    import pytest
+
+    from reportgen.profile import ProfileError
+
+    partial = tmp_path / "partial.yaml"
+    partial.write_text("grid:\n  line_pitch_pt: 28\n", encoding="utf-8")
+    profile = Profile.load(partial)
+    assert profile.grid["line_pitch_pt"] == 28 and profile.page["margins_mm"]["top"] == 37
+    partial.write_text("grid:\n  line_pich_pt: 28\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match="grid.line_pich_pt"):
+        Profile.load(partial)
+
+
+def test_a_base_that_leads_back_to_itself_is_an_error(tmp_path):
+    import pytest
+
+    from reportgen.profile import ProfileError
+
+    (tmp_path / "a.yaml").write_text("base: b.yaml\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("base: a.yaml\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match="循环引用"):
+        Profile.load(tmp_path / "a.yaml")
