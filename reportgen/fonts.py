@@ -107,3 +107,21 @@ def missing_families(profile: Profile) -> list[tuple[str, str]]:
         _, families = profile.pdf_font_chain(role)
         out += [(role, family) for family in families if not family_installed(family)]
     return out
+
+
+def imprint_height_pt(profile: Profile, copy_rows: list[str]) -> float:
+    """Height of the 版记: each 抄送 row wrapped (its lines hang 3 characters in, after “抄送：”), the
+    印发 row, and the rules. Used to push the 版记 to the 版心 bottom, and to see whether it fits at all."""
+    import math
+
+    imp = profile.data["imprint"]
+    char = imp["size_pt"] / PT_PER_MM
+    indent = imp["indent_chars"] * char
+    avail = profile.type_area_pt() / PT_PER_MM - 2 * indent - 3 * char
+    lines = 1
+    for text in copy_rows:
+        need = text_width_mm(profile, imp["font"], text, imp["size_pt"], profile.grid["char_spacing_pt"])
+        lines += max(1, math.ceil(need / avail - 0.02))
+    rules = (2 * imp["thick_rule_mm"] + (imp["thin_rule_mm"] if copy_rows else 0)) * PT_PER_MM
+    return lines * profile.grid["line_pitch_pt"] + rules
+

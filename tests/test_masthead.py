@@ -92,3 +92,26 @@ def test_bad_doc_number_is_rejected(data_copy, tmp_path, number):
     assert result.exit_code == 2
     assert f"发文字号“{number}”格式不对" in result.output and "notice.yaml" in result.output
     assert not (tmp_path / "o").exists() or not any(p.is_file() for p in (tmp_path / "o").rglob("*"))
+
+
+def test_imprint_taller_than_a_page_flows_and_loses_nothing(tmp_path):
+    """A 抄送 list of some 25 lines cannot sit on the 版心 bottom: it runs from the page top over the
+    next pages, in full, in both formats (it used to be cut off in the PDF and to fail the DOCX)."""
+    import shutil
+
+    from conftest import DATA
+    from helpers import docx_text, pdf_text
+
+    data = tmp_path / "plan"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("submissions"))
+    names = [f"省第{i}厅局办公室" for i in range(1, 121)]
+    imprint = MASTHEAD.replace("省委办公厅，省人大常委会办公厅，省政府办公厅，省政协办公厅", "，".join(names))
+    with (data / "notice.yaml").open("a", encoding="utf-8") as f:
+        f.write(imprint)
+    result = build(data, tmp_path / "out", kinds=("notice",))
+    assert result.failed == []
+    files = {w.path.suffix: w.path for w in result.written}
+    for text in (pdf_text(files[".pdf"]), docx_text(files[".docx"])):
+        flat = "".join(text.split())
+        assert "抄送：" + "，".join(names) + "。" in flat
+        assert "2021年3月7日印发" in flat

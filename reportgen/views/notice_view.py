@@ -6,9 +6,9 @@ Templates only lay this out; the wording and numbers all come from the plan data
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from ..fonts import text_width_mm
+from ..fonts import imprint_height_pt, text_width_mm
 from ..model import AnnexTable, Column, HeaderGroup, Item, Masthead, Notice, Paragraph, Plan
 from ..profile import PT_PER_MM, Profile
 
@@ -156,11 +156,15 @@ def masthead_view(masthead: Masthead | None, profile: Profile) -> dict | None:
             "blank_lines_after_rule": m["blank_lines_after_rule"]}
 
 
-def imprint_view(notice: "Notice") -> dict | None:
+def imprint_view(notice: "Notice", profile: Profile) -> dict | None:
     if notice.imprint is None:
         return None
     i = notice.imprint
-    return {"copy_to": i.copy_to, "printed_by": i.printed_by, "printed_date": f"{chinese_date(i.printed_date)}印发"}
+    copy_rows = [f"抄送：{i.copy_to}。"] if i.copy_to else []
+    # a 版记 taller than the 版心 cannot sit on its bottom: it then runs from the page top, over pages
+    fits = imprint_height_pt(profile, copy_rows) <= profile.type_area_height_mm() * PT_PER_MM
+    return {"copy_to": i.copy_to, "printed_by": i.printed_by, "printed_date": f"{chinese_date(i.printed_date)}印发",
+            "fits": fits}
 
 
 def notice_view(plan: Plan, profile: Profile) -> dict:
@@ -177,7 +181,7 @@ def notice_view(plan: Plan, profile: Profile) -> dict:
             "attachments": [f"{a.number}.{a.title}" for a in annexes],
             "signature": signature_view(n.issuer, n.date, n.sealed, profile),
             "masthead": masthead_view(n.masthead, profile),
-            "imprint": imprint_view(n),
+            "imprint": imprint_view(n, profile),
         },
         "plan": {
             "title": wp.title,

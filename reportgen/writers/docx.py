@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import io
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB
 from docx.shared import Mm, Pt
 from docx.table import _Cell
 
-from ..fonts import metrics_for, text_width_mm
+from ..fonts import imprint_height_pt, metrics_for
 from ..profile import PT_PER_MM, Profile
 from . import docx_oxml
 from .cjk_lines import break_paragraph, unbreakable_width
@@ -152,7 +151,6 @@ def _column_widths(cells: list[_GridCell], n_cols: int, total_mm: float, profile
     size = style["size_pt"]
     wanted = [2.5] * n_cols      # in 字 of the table's size
     minimum = [0.0] * n_cols     # in mm
-    char_mm = size / PT_PER_MM
     for cell in cells:
         if cell.colspan != 1:
             continue
@@ -381,17 +379,13 @@ class DocxWriter:
         width_mm = self.profile.type_area_pt() / PT_PER_MM
         rows = [tr for tr in table_el.iter("tr")]
         *upper, last = rows
-        lines = 1
-        for tr in upper:
-            text = "".join(tr.itertext())
-            avail = width_mm - 2 * indent - 3 * char  # wrapped 抄送 lines hang after "抄送："
-            need = text_width_mm(self.profile, imp["font"], text, size, self.grid["char_spacing_pt"])
-            lines += max(1, math.ceil(need / avail - 0.02))
-        rules = thick * 2 + (thin if upper else 0)
+        height = imprint_height_pt(self.profile, ["".join(tr.itertext()) for tr in upper])
         spacer = doc.add_paragraph()
         _format_paragraph(spacer, pitch_pt=1)
-        spacer.paragraph_format.space_before = Pt(self.profile.type_area_height_mm() * PT_PER_MM
-                                                  - lines * pitch - rules - 2.2)
+        # a 抄送 list taller than the 版心 (some 20 lines) cannot end on its bottom: it then simply
+        # starts at the page top and runs on (a negative spacing is invalid OOXML)
+        spacer.paragraph_format.space_before = Pt(max(0.0, self.profile.type_area_height_mm() * PT_PER_MM
+                                                      - height - 2.2))
         if upper:
             table = doc.add_table(rows=len(upper), cols=1)
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
