@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
+import string
 from pathlib import Path
 
 from ..compute.air_quality import INDICATORS
 from ..model import BulletinSettings
 from ..problems import Problems
-from .yaml_file import read_yaml, require
+from .yaml_file import check_keys, describe, is_kind, line_of, optional, read_yaml, require
 
 PERIOD_KINDS = ("month", "quarter", "cumulative")
+BULLETIN_KEYS = {"issuer", "issuer_mark", "doc_number", "recipients", "title", "issue_day", "ranking",
+                 "county_lists", "special_help", "basis", "closing", "data_note"}
+SECTION_KEYS = {"ranking": {"decimals", "rounding", "missing"},
+                "county_lists": {"length", "periods", "indicators"},
+                "special_help": {"indicator", "bottom", "months"}}
+# placeholders each formatted text may use (views/bulletin_view.py fills them)
+PLACEHOLDERS = {"doc_number": ("year", "month", "serial"), "title": ("period",)}
+# (section, key): (lowest, highest, what it is)
+INTEGER_LIMITS = {("ranking", "decimals"): (0, 3, "排名所用的小数位数"),
+                  ("county_lists", "length"): (1, 100, "名单长度"),
+                  ("special_help", "bottom"): (1, 100, "倒数名次"),
+                  ("special_help", "months"): (1, 12, "连续月数")}
+
+
+def _check_placeholders(data, key: str, path: Path, problems: Problems) -> None:
+    text = data.get(key)
+    if not isinstance(text, str):
+        return
+    allowed = PLACEHOLDERS[key]
+    names = "、".join("{" + n + "}" for n in allowed)
+    try:
+        fields = [(name, conv, spec) for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
+    except ValueError:
+        problems.error(path, f"花括号不成对：只能写 {names}，文字中不要单独使用“{{”“}}”", data.line_of(key), field=key)
+        return
+    for name, conv, spec in fields:
+        if name not in allowed or conv or spec:
+            problems.error(path, f"不认识的占位符“{{{name}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}”"
+                                 f"（此处只能用 {names}）", data.line_of(key), field=key)
 
 
 def load_bulletin_settings(path: Path, problems: Problems) -> BulletinSettings | None:
@@ -17,43 +47,56 @@ def load_bulletin_settings(path: Path, problems: Problems) -> BulletinSettings |
     if data is None:
         return None
     before = len(problems.errors)
+    check_keys(data, BULLETIN_KEYS, path, problems)
     text = {k: require(data, k, path, problems, str)
             for k in ("issuer", "doc_number", "recipients", "title", "basis", "closing")}
+    issuer_mark = optional(data, "issuer_mark", path, problems, str)
+    data_note = optional(data, "data_note", path, problems, str, default="")
+    for key in PLACEHOLDERS:
+        _check_placeholders(data, key, path, problems)
     issue_day = require(data, "issue_day", path, problems, int)
     if isinstance(issue_day, int) and not 1 <= issue_day <= 28:
         problems.error(path, "issue_day 应为1～28之间的整数（成文日期为次月几日）", data.line_of("issue_day"),
                        field="issue_day")
-    ranking = require(data, "ranking", path, problems, dict) or {}
-    lists = require(data, "county_lists", path, problems, dict) or {}
-    help_ = require(data, "special_help", path, problems, dict) or {}
+    sections = {name: require(data, name, path, problems, dict) or {} for name in SECTION_KEYS}
+    for name, allowed in SECTION_KEYS.items():
+        check_keys(sections[name], allowed, path, problems, name + ".")
+    ranking, lists, help_ = sections["ranking"], sections["county_lists"], sections["special_help"]
     choices = {
         ("ranking", "rounding"): ("half_even", "half_up"),
         ("ranking", "missing"): ("exclude", "worst"),
     }
     for (section, key), allowed in choices.items():
-        raw = {"ranking": ranking}[section]
+        raw = sections[section]
         if raw and raw.get(key) not in allowed:
-            problems.error(path, f"应为 {' 或 '.join(allowed)} 之一，实际为“{raw.get(key)}”", raw.line_of(key),
+            problems.error(path, f"应为 {' 或 '.join(allowed)} 之一，实际为{describe(raw.get(key))}", raw.line_of(key),
                            field=f"{section}.{key}")
-    for key, raw in (("decimals", ranking), ("length", lists), ("bottom", help_), ("months", help_)):
-        if raw and not (isinstance(raw.get(key), int) and raw.get(key) >= 0):
-            problems.error(path, "应为非负整数", raw.line_of(key), field=key)
-    periods = lists.get("periods") or [] if lists else []
+    for (section, key), (low, high, what) in INTEGER_LIMITS.items():
+        raw = sections[section]
+        if raw and not (is_kind(raw.get(key), int) and low <= raw.get(key) <= high):
+            problems.error(path, f"{what}应为{low}～{high}之间的整数，实际为{describe(raw.get(key))}", raw.line_of(key),
+                           field=f"{section}.{key}")
+    periods = (optional(lists, "periods", path, problems, list, "county_lists.") or []) if lists else []
     for i, p in enumerate(periods):
-        if p not in PERIOD_KINDS:
-            problems.error(path, f"时段应为 {'、'.join(PERIOD_KINDS)} 之一，实际为“{p}”", lists.line_of("periods"),
+        if not isinstance(p, str) or p not in PERIOD_KINDS:
+            problems.error(path, f"时段应为 {'、'.join(PERIOD_KINDS)} 之一，实际为{describe(p)}", line_of(periods, i),
                            field=f"county_lists.periods[{i}]")
-    indicators = lists.get("indicators") or [] if lists else []
-    for i, key in enumerate(indicators + ([help_.get("indicator")] if help_ else [])):
-        if key not in INDICATORS:
-            problems.error(path, f"指标应为 {'、'.join(INDICATORS)} 之一，实际为“{key}”", None,
-                           field=f"county_lists.indicators[{i}]" if i < len(indicators) else "special_help.indicator")
+    indicators = (optional(lists, "indicators", path, problems, list, "county_lists.") or []) if lists else []
+    for i, key in enumerate(indicators):
+        if not isinstance(key, str) or key not in INDICATORS:
+            problems.error(path, f"指标应为 {'、'.join(INDICATORS)} 之一，实际为{describe(key)}", line_of(indicators, i),
+                           field=f"county_lists.indicators[{i}]")
+    if help_:
+        key = help_.get("indicator")
+        if not isinstance(key, str) or key not in INDICATORS:
+            problems.error(path, f"指标应为 {'、'.join(INDICATORS)} 之一，实际为{describe(key)}", help_.line_of("indicator"),
+                           field="special_help.indicator")
     if len(problems.errors) > before:
         return None
     return BulletinSettings(
-        issuer=text["issuer"], issuer_mark=data.get("issuer_mark"), doc_number=text["doc_number"],
+        issuer=text["issuer"], issuer_mark=issuer_mark, doc_number=text["doc_number"],
         recipients=text["recipients"], title=text["title"], issue_day=issue_day,
         decimals=ranking["decimals"], rounding=ranking["rounding"], missing=ranking["missing"],
         list_length=lists["length"], list_periods=tuple(periods), indicators=tuple(indicators),
         help_indicator=help_["indicator"], help_bottom=help_["bottom"], help_months=help_["months"],
-        basis=text["basis"], closing=text["closing"], data_note=str(data.get("data_note") or ""))
+        basis=text["basis"], closing=text["closing"], data_note=data_note or "")

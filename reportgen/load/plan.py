@@ -14,7 +14,18 @@ from .annexes import load_annex
 from .bulletin import load_bulletin_settings
 from .letters import load_letter_settings
 from .units import load_units
-from .yaml_file import read_yaml, require
+from .yaml_file import check_keys, describe, is_kind, line_of, optional, read_yaml, require, text_list
+
+NOTICE_KEYS = {"issuer", "date", "recipients", "title", "title_lines", "body", "attachments", "masthead", "imprint",
+               "sealed"}
+MASTHEAD_KEYS = {"issuer_mark", "doc_number"}
+IMPRINT_KEYS = {"copy_to", "printed_by", "printed_date"}
+WORKPLAN_KEYS = {"title", "preamble", "sections"}
+SECTION_KEYS = {"number", "title", "subsections"}
+SUBSECTION_KEYS = {"number", "title", "paragraphs", "items"}
+ITEM_KEYS = {"number", "label", "title", "title_separate", "paragraphs"}
+PARAGRAPH_KEYS = {"text", "responsibility"}
+RESPONSIBILITY_KEYS = {"note", "lead", "support"}
 
 
 def load_plan(root: Path) -> tuple[Plan, Problems]:
@@ -27,7 +38,8 @@ def load_plan(root: Path) -> tuple[Plan, Problems]:
     units = load_units(root / "units.csv", problems)
     departments = _load_departments(root / "departments.yaml", problems)
     notice = _load_notice(root / "notice.yaml", problems)
-    workplan = _load_workplan(root / "workplan.yaml", set(departments), problems)
+    # departments None: departments.yaml could not be read, its own error says why; names are not checked
+    workplan = _load_workplan(root / "workplan.yaml", None if departments is None else set(departments), problems)
     annexes = {}
     for schema in sorted((root / "annexes").glob("annex*.yaml"), key=lambda p: (len(p.name), p.name)):
         table = load_annex(schema, units, problems)
@@ -52,25 +64,28 @@ def load_plan(root: Path) -> tuple[Plan, Problems]:
     if problems.errors:
         raise DataError(problems.items)
     plan = Plan(root=root, year=notice.date.year, notice=notice, workplan=workplan, units=units,
-                departments=tuple(departments), annexes=annexes, letters=letters, bulletin=bulletin)
+                departments=tuple(departments or ()), annexes=annexes, letters=letters, bulletin=bulletin)
     return plan, problems
 
 
-def _load_departments(path: Path, problems: Problems) -> list[str]:
+def _load_departments(path: Path, problems: Problems) -> list[str] | None:
     data = read_yaml(path, problems)
     if data is None:
-        return []
-    names = require(data, "departments", path, problems, list) or []
+        return None
+    check_keys(data, {"departments"}, path, problems)
+    names = require(data, "departments", path, problems, list)
+    if names is None:
+        return None
     seen = set()
     for i, name in enumerate(names):
-        if not isinstance(name, str):
-            problems.error(path, f"部门名称应为文字，第{i + 1}项为“{name}”", data.line_of("departments"),
+        if not isinstance(name, str) or not name.strip():
+            problems.error(path, f"部门名称应为文字，第{i + 1}项为{describe(name)}", line_of(names, i),
                            field=f"departments[{i}]")
             continue
         if name in seen:
-            problems.error(path, f"部门“{name}”重复", field="departments")
+            problems.error(path, f"部门“{name}”重复", line_of(names, i), field=f"departments[{i}]")
         seen.add(name)
-    return [n for n in names if isinstance(n, str)]
+    return [n for n in names if isinstance(n, str) and n.strip()]
 
 
 # 发文字号 (GB/T 9704 7.2.5): full year in 六角括号 U+3014/3015, no "第", no leading zeros, ends with 号
@@ -81,6 +96,7 @@ def _load_masthead(data, path: Path, problems: Problems) -> Masthead | None:
     raw = data.get("masthead")
     if raw is None:
         return None
+    check_keys(raw, MASTHEAD_KEYS, path, problems, "masthead.")
     mark = require(raw, "issuer_mark", path, problems, str, "masthead.")
     number = require(raw, "doc_number", path, problems, str, "masthead.")
     if number is not None and not DOC_NUMBER.fullmatch(number):
@@ -95,6 +111,7 @@ def _load_imprint(data, path: Path, problems: Problems) -> Imprint | None:
     raw = data.get("imprint")
     if raw is None:
         return None
+    check_keys(raw, IMPRINT_KEYS, path, problems, "imprint.")
     printed_by = require(raw, "printed_by", path, problems, str, "imprint.")
     printed_date = require(raw, "printed_date", path, problems, dt.date, "imprint.")
     copy_to = raw.get("copy_to") if isinstance(raw, dict) else None
@@ -111,18 +128,24 @@ def _load_notice(path: Path, problems: Problems) -> Notice | None:
     if data is None:
         return None
     before = len(problems.errors)
+    check_keys(data, NOTICE_KEYS, path, problems)
     fields = {k: require(data, k, path, problems, t) for k, t in (
-        ("issuer", str), ("date", dt.date), ("recipients", str), ("title", str), ("body", list),
-        ("attachments", list))}
+        ("issuer", str), ("date", dt.date), ("recipients", str), ("title", str), ("attachments", list))}
+    fields["body"] = text_list(data, "body", path, problems, allow_empty_list=False)
     title_lines = data.get("title_lines") or [fields["title"]]
     if not isinstance(title_lines, list) or not all(isinstance(t, str) for t in title_lines):
         problems.error(path, "title_lines 应为文字列表，每项一行", data.line_of("title_lines"), field="title_lines")
     elif fields["title"] and "".join(title_lines) != fields["title"]:
         problems.error(path, "title_lines 连起来应与 title 完全相同", data.line_of("title_lines"), field="title_lines")
+    seen: set[int] = set()
     for i, n in enumerate(fields["attachments"] or []):
-        if not isinstance(n, int):
-            problems.error(path, f"附件说明应列出附件序号（整数），第{i + 1}项为“{n}”", data.line_of("attachments"),
-                           field=f"attachments[{i}]")
+        if not is_kind(n, int) or n < 1:
+            problems.error(path, f"附件说明应列出附件序号（正整数），第{i + 1}项为{describe(n)}",
+                           line_of(fields["attachments"], i), field=f"attachments[{i}]")
+        elif n in seen:
+            problems.error(path, f"附件{n}列出了两次", line_of(fields["attachments"], i), field=f"attachments[{i}]")
+        else:
+            seen.add(n)
     masthead = _load_masthead(data, path, problems)
     imprint = _load_imprint(data, path, problems)
     sealed = data.get("sealed", False)
@@ -135,16 +158,23 @@ def _load_notice(path: Path, problems: Problems) -> Notice | None:
                   masthead, imprint)
 
 
-def _load_workplan(path: Path, departments: set[str], problems: Problems) -> WorkPlan | None:
+def _load_workplan(path: Path, departments: set[str] | None, problems: Problems) -> WorkPlan | None:
     data = read_yaml(path, problems)
     if data is None:
         return None
     before = len(problems.errors)
+    check_keys(data, WORKPLAN_KEYS, path, problems)
+
+    def mappings(raw, key: str, field: str) -> list:
+        """raw[key] as a list (absent: empty); a value that is not a list is a located error."""
+        value = optional(raw, key, path, problems, list, field)
+        return list(value) if value else []
 
     def paragraphs(raw_list, field: str) -> tuple[Paragraph, ...]:
         out = []
-        for i, raw in enumerate(raw_list or []):
+        for i, raw in enumerate(raw_list):
             f = f"{field}[{i}]"
+            check_keys(raw, PARAGRAPH_KEYS, path, problems, f + ".")
             text = require(raw, "text", path, problems, str, f + ".")
             resp = None
             if isinstance(raw, dict) and raw.get("responsibility") is not None:
@@ -154,14 +184,17 @@ def _load_workplan(path: Path, departments: set[str], problems: Problems) -> Wor
         return tuple(out)
 
     def responsibility(raw, field: str) -> Responsibility | None:
+        check_keys(raw, RESPONSIBILITY_KEYS, path, problems, field + ".")
         note = require(raw, "note", path, problems, str, field + ".")
         if note is None:
             return None
-        lead = raw.get("lead") or []
-        support = raw.get("support") or []
+        lead = text_list(raw, "lead", path, problems, field + ".", required=False) or []
+        support = text_list(raw, "support", path, problems, field + ".", required=False) or []
         for role, names in (("lead", lead), ("support", support)):
             for name in names:
                 line = raw.line_of(role)
+                if departments is None:
+                    continue
                 if name not in departments:
                     problems.error(path, f"部门“{name}”不在 departments.yaml 中", line, field=f"{field}.{role}")
                 elif short_name(name) not in note:
@@ -173,27 +206,34 @@ def _load_workplan(path: Path, departments: set[str], problems: Problems) -> Wor
     sections = []
     for i, sec in enumerate(require(data, "sections", path, problems, list) or []):
         f = f"sections[{i}]"
+        check_keys(sec, SECTION_KEYS, path, problems, f + ".")
         subs = []
         for j, sub in enumerate(require(sec, "subsections", path, problems, list, f + ".") or []):
             g = f"{f}.subsections[{j}]"
+            check_keys(sub, SUBSECTION_KEYS, path, problems, g + ".")
             items = []
-            for k, item in enumerate((sub.get("items") if isinstance(sub, dict) else None) or []):
+            for k, item in enumerate(mappings(sub, "items", g + ".")):
                 h = f"{g}.items[{k}]"
+                check_keys(item, ITEM_KEYS, path, problems, h + ".")
                 number = require(item, "number", path, problems, int, h + ".")
                 title = require(item, "title", path, problems, str, h + ".")
+                label = optional(item, "label", path, problems, str, h + ".")
+                separate = optional(item, "title_separate", path, problems, bool, h + ".", default=False)
                 if number is None or title is None:
                     continue
-                items.append(Item(number, str(item["label"]) if item.get("label") else None, title,
-                                  bool(item.get("title_separate")), paragraphs(item.get("paragraphs"), h + ".paragraphs")))
+                items.append(Item(number, label or None, title, bool(separate),
+                                  paragraphs(mappings(item, "paragraphs", h + "."), h + ".paragraphs")))
             number = require(sub, "number", path, problems, str, g + ".")
             title = require(sub, "title", path, problems, str, g + ".")
             if number and title:
-                subs.append(Subsection(number, title, paragraphs(sub.get("paragraphs"), g + ".paragraphs"), tuple(items)))
+                subs.append(Subsection(number, title, paragraphs(mappings(sub, "paragraphs", g + "."), g + ".paragraphs"),
+                                       tuple(items)))
         number = require(sec, "number", path, problems, str, f + ".")
         title = require(sec, "title", path, problems, str, f + ".")
         if number and title:
             sections.append(Section(number, title, tuple(subs)))
     title = require(data, "title", path, problems, str)
+    preamble = text_list(data, "preamble", path, problems, required=False) or []
     if len(problems.errors) > before:
         return None
-    return WorkPlan(title, tuple(str(p) for p in data.get("preamble") or []), tuple(sections))
+    return WorkPlan(title, tuple(preamble), tuple(sections))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 from ..model import Unit, Units
@@ -11,12 +12,14 @@ from .csv_file import read_csv
 
 COLUMNS = ["code", "name", "short_name", "level", "parent", "region"]
 REGIONS = ("苏南", "苏中", "苏北")
+CODE = re.compile(r"[0-9]{6}")   # 行政区划代码 (GB/T 2260)
 
 
 def load_units(path: Path, problems: Problems) -> Units:
     rows = read_csv(path, COLUMNS, problems)
     units: list[Unit] = []
     seen: dict[str, int] = {}
+    codes: dict[str, int] = {}
     raw_by_name: dict[str, dict] = {}
     for line, row in rows:
         bad = False
@@ -24,6 +27,14 @@ def load_units(path: Path, problems: Problems) -> Units:
             if not row[col]:
                 problems.error(path, f"缺少必填值“{col}”", line, col)
                 bad = True
+        if row["code"] and not CODE.fullmatch(row["code"]):
+            problems.error(path, f"行政区划代码应为6位数字，实际为“{row['code']}”", line, "code")
+            bad = True
+        elif row["code"] in codes:
+            problems.error(path, f"行政区划代码“{row['code']}”重复（第{codes[row['code']]}行已有）", line, "code")
+            bad = True
+        elif row["code"]:
+            codes[row["code"]] = line
         if row["level"] and row["level"] not in ("city", "county"):
             problems.error(path, f"级别应为 city（设区市）或 county（县、市、区），实际为“{row['level']}”", line, "level")
             bad = True
