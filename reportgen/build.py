@@ -20,11 +20,13 @@ import tempfile
 import time
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .compute.bulletin_data import BulletinData
 from .compute.unit_rows import rows_for_unit, unit_gaps
+from .files import die_with_parent, environment_problem, exclusive_lock, remove_leftovers
 from .fonts import font_file, missing_families, warm_font_metrics
 from .load.plan import load_plan
 from .load.submissions import load_submissions
@@ -248,6 +250,8 @@ def _write_document_safely(doc: Document, profile: Profile, staging: Path, creat
     try:
         return _write_document(doc, profile, staging, created, parts), None
     except Exception as exc:  # noqa: BLE001 - reported per document, with its type, by the caller
+        if (problem := environment_problem(exc)):
+            return None, f"{ENVIRONMENT_MARK}{problem}"
         return None, f"{type(exc).__name__}: {exc}"
     finally:
         # WeasyPrint's layout trees are reference cycles: without a collection per document a worker
@@ -297,17 +301,31 @@ def _shared_inputs(documents: list[Document], profile: Profile) -> dict:
     return {"templates": templates, "profile": digest(profile.data), "fonts": fonts, "program": program_digest()}
 
 
+ENVIRONMENT_MARK = "[环境] "   # a failure caused by the machine (disk full, read-only …), not by the document
+LOCK_NAME = ".reportgen.lock"
+
+
 def _remove_abandoned_staging(out_dir: Path) -> None:
-    """Staging folders left by builds that were killed (their process is gone)."""
+    """Staging folders and temporary files left by builds that were killed. Called while holding the
+    output folder's lock: no other build is running, so every one of them is abandoned."""
     for folder in out_dir.glob(".staging-*"):
-        pid = folder.name.split("-")[1]
-        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
-            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+    remove_leftovers(out_dir)
+
+
+@contextmanager
+def output_lock(out_dir: Path, on_wait=None):
+    """One build at a time per output folder: a second one waits (after `on_wait(holder)` says who
+    holds it), so the manifest never loses another build's entries."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with exclusive_lock(out_dir / LOCK_NAME, on_wait) as lock:
+        yield lock
 
 
 def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kinds=KINDS,
           unit_names: list[str] | None = None, allow_incomplete: bool = False, progress=None,
-          jobs: int | None = None, months: list[str] | None = None, force: bool = False) -> BuildResult:
+          jobs: int | None = None, months: list[str] | None = None, force: bool = False,
+          on_wait=None) -> BuildResult:
     """Build the documents of the data set whose inputs changed since the last build (all with
     `force`), `jobs` at a time (default: one per core).
 
@@ -338,6 +356,15 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
     elif "bulletins" in kinds and not archive.months:
         result.skipped.append("数据目录中没有各市报送数据（submissions/），未生成月度排名通报")
 
+    if not documents:
+        return result
+    with output_lock(out_dir, on_wait) as lock:
+        _build_locked(documents, profile, out_dir, result, created, force, progress, jobs, lock)
+    return result
+
+
+def _build_locked(documents: list[Document], profile: Profile, out_dir: Path, result: BuildResult,
+                  created: dt.datetime, force: bool, progress, jobs: int | None, lock) -> None:
     # what is stale, and why
     manifest = Manifest(out_dir)
     shared = _shared_inputs(documents, profile)
@@ -360,12 +387,12 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
             stale.append((doc, inputs, reasons))
         else:
             result.unchanged += 1
-    if not stale:
-        return result
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    warm_font_metrics(profile)
     _remove_abandoned_staging(out_dir)
+    if not stale:
+        return
+    lock.announce()
+
+    warm_font_metrics(profile)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out_dir))
     jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
@@ -415,7 +442,8 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
             # objects made so far (plan, views, font metrics) are shared with the forked workers; frozen,
             # the workers' per-document collections skip them instead of touching (and copying) them all
             gc.freeze()
-            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=die_with_parent, initargs=(os.getpid(),))
             try:
                 futures = {}
                 for index, parts, _ in tasks:
@@ -429,4 +457,3 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
                 gc.unfreeze()
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return result

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import click
 
-from .build import KINDS, FontFilesMissing, IncompleteData, NoSubmissions, UnknownUnit, build, incomplete_units
+from . import cli_messages
+from .build import ENVIRONMENT_MARK, KINDS, FontFilesMissing, IncompleteData, NoSubmissions, UnknownUnit, build, incomplete_units
+from .files import atomic_target, environment_problem
 from .load.plan import load_plan
 from .problems import DataError, Severity
 from .profile import PROJECT_ROOT, Profile, ProfileError
@@ -18,15 +20,20 @@ from .writers.pdf import harfbuzz_subset_available
 DEFAULT_DATA = PROJECT_ROOT / "data" / "jiangsu-2021"
 DEFAULT_OUTPUT = PROJECT_ROOT / "output"
 
-data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA,
+data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, metavar="目录",
                            show_default=True, help="数据目录（计划数据：notice.yaml、workplan.yaml、units.csv、annexes/）")
+
+
+MAX_ERRORS_SHOWN = 50
 
 
 def _show_problems(problems, limit_gaps: int | None = None) -> None:
     errors = [p for p in problems if p.severity is Severity.ERROR]
     gaps = [p for p in problems if p.severity is Severity.GAP]
-    for p in errors:
+    for p in errors[:MAX_ERRORS_SHOWN]:
         click.echo(str(p), err=True)
+    if len(errors) > MAX_ERRORS_SHOWN:
+        click.echo(f"……另有{len(errors) - MAX_ERRORS_SHOWN}处错误未列出（共{len(errors)}处）。", err=True)
     shown = gaps if limit_gaps is None else gaps[:limit_gaps]
     for p in shown:
         click.echo(str(p), err=True)
@@ -34,8 +41,53 @@ def _show_problems(problems, limit_gaps: int | None = None) -> None:
         click.echo(f"……另有{len(gaps) - len(shown)}处缺失，运行 reportgen validate 查看全部。", err=True)
 
 
-@click.group(help="reportgen：由计划数据和各市报送数据生成公文（通知、附件表格等），输出PDF和DOCX，版式符合GB/T 9704-2012。")
-def main() -> None:
+def _debug_requested() -> bool:
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx else None
+    return bool((root and root.params.get("debug")) or os.environ.get("REPORTGEN_DEBUG"))
+
+
+class Command(click.Command):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+
+class Group(click.Group):
+    """The command group: Chinese usage lines, and one place that turns what escapes a command into a
+    plain message (exit 1) instead of a traceback, unless --debug is given."""
+
+    command_class = Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit, SystemExit,
+                KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - last line of defence, worded for the user
+            if _debug_requested():
+                raise
+            if (problem := environment_problem(exc)):
+                click.echo(f"[错误] {problem}。操作未完成，已有的文件保持原样。请解决后重试（加 --debug 可显示详细信息）。",
+                           err=True)
+            else:
+                click.echo(f"程序内部错误：{type(exc).__name__}: {exc}。请把此信息和所用的数据报告给开发人员"
+                           "（加 --debug 可显示详细信息）。", err=True)
+            sys.exit(1)
+
+
+cli_messages.install()
+
+
+@click.group(cls=Group, help="reportgen：由计划数据和各市报送数据生成公文（通知、附件表格等），输出PDF和DOCX，版式符合GB/T 9704-2012。")
+@click.option("--debug", is_flag=True, help="出错时显示程序的详细信息（供开发人员排查）")
+def main(debug: bool) -> None:
     pass
 
 
@@ -90,8 +142,12 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **optio
                    err=True)
     profile = _load_profile(profile_path)
     start = time.perf_counter()
+
+    def waiting(holder: str) -> None:
+        click.echo(f"输出目录 {out_dir} 正被另一个生成任务使用（{holder or '进程信息不详'}），等待其完成……", err=True)
+
     try:
-        result = build(data_dir, out_dir, profile, progress=_progress, **options)
+        result = build(data_dir, out_dir, profile, progress=_progress, on_wait=waiting, **options)
     except DataError as exc:
         _show_problems(exc.problems, limit_gaps=5)
         click.echo("数据有错误，未生成任何文件。请修改后重试（reportgen validate 可列出全部问题）。", err=True)
@@ -111,8 +167,15 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **optio
             click.echo(f"[错误] 版式配置 {profile.path.name} 要求的{profile.fonts[role].get('label', role)}{kind}：{what}"
                        "。请运行 make install 安装字体，或在版式配置中改用已安装的字体。未生成任何文件。", err=True)
         sys.exit(2)
-    except Exception as exc:  # a bug, not a data problem: say so plainly, keep the details for developers
-        click.echo(f"程序内部错误，未生成任何文件：{type(exc).__name__}: {exc}。请把此信息和数据目录报告给开发人员。", err=True)
+    except Exception as exc:  # the machine or a bug, not the data: say so plainly, details with --debug
+        if _debug_requested():
+            raise
+        if (problem := environment_problem(exc)):
+            click.echo(f"[错误] {problem}。生成中断：此前已完成的文件完整可用，其余文件未生成，原有版本保持不变。"
+                       "请解决后重新运行。", err=True)
+        else:
+            click.echo(f"程序内部错误，生成中断：{type(exc).__name__}: {exc}。此前已完成的文件完整可用，其余文件未生成。"
+                       "请把此信息和数据目录报告给开发人员（加 --debug 可显示详细信息）。", err=True)
         sys.exit(1)
     if sys.stderr.isatty():
         click.echo("\r\033[K", err=True, nl=False)
@@ -134,10 +197,16 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **optio
         click.echo(f"全部{result.unchanged}份文档都是最新的，没有写入任何文件（用时{seconds:.1f}秒）。"
                    "如需全部重新生成，加 --force。")
     if result.failed:
+        environment = [e for _, e in result.failed if e.startswith(ENVIRONMENT_MARK)]
         for name, error in result.failed:
-            click.echo(f"[失败] {name}：{error}", err=True)
-        click.echo(f"有{len(result.failed)}份文件生成失败（见上），其余文件已生成；失败文件的原有版本保持不变。"
-                   "请把以上信息报告给开发人员。", err=True)
+            click.echo(f"[失败] {name}：{error.removeprefix(ENVIRONMENT_MARK)}", err=True)
+        others = f"其余{len(result.written)}个文件已生成" if result.written else "没有生成任何文件"
+        if environment:
+            click.echo(f"有{len(result.failed)}份文件未能生成（原因见上，如磁盘空间不足、目录只读）；{others}；"
+                       "未能生成的文件原有版本保持不变。请解决后重新运行。", err=True)
+        else:
+            click.echo(f"有{len(result.failed)}份文件生成失败（见上），{others}；失败文件的原有版本保持不变。"
+                       "请把以上信息报告给开发人员。", err=True)
         sys.exit(1)
 
 
@@ -159,9 +228,9 @@ def _report_written(result) -> None:
         click.echo(f"已生成{len(items)}个文件（原因：{reason}）：{names}")
 
 
-out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT,
+out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT, metavar="目录",
                           show_default=True, help="输出目录")
-profile_option = click.option("--profile", "profile_path", type=click.Path(path_type=Path, exists=True), default=None,
+profile_option = click.option("--profile", "profile_path", type=click.Path(path_type=Path, exists=True), default=None, metavar="文件",
                               help="版式配置文件（默认 profiles/gbt9704.yaml）")
 incomplete_option = click.option("--allow-incomplete", is_flag=True,
                                  help="允许生成含缺失数值的目标责任书和附件数据（缺失处显示“（待补充）”）")
@@ -169,7 +238,7 @@ force_option = click.option("--force", is_flag=True,
                             help="全部重新生成（默认只生成数据、模板、版式或字体有变化的文件）")
 
 
-@main.command(help="生成数据集的全部文件：通知（含工作计划和附件1–8）、各设区市和县（市、区）的目标责任书、"
+@main.command(short_help="生成数据集的全部文件（通知、目标责任书、任务分工、附件数据、月度通报）。", help="生成数据集的全部文件：通知（含工作计划和附件1–8）、各设区市和县（市、区）的目标责任书、"
                    "各部门任务分工、有报送数据的每个月的排名通报（PDF和DOCX，通报另有网页版HTML），以及各单位附件数据（XLSX）。")
 @data_option
 @out_option
@@ -191,7 +260,7 @@ def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None, allo
 @out_option
 @profile_option
 @incomplete_option
-@click.option("--unit", "units", multiple=True, help="只生成某个单位，可写“南京”“南京市”“江宁”“江宁区”；可重复")
+@click.option("--unit", "units", multiple=True, metavar="单位", help="只生成某个单位，可写“南京”“南京市”“江宁”“江宁区”；可重复")
 @force_option
 def letters(data_dir: Path, out_dir: Path, profile_path: Path | None, allow_incomplete: bool, units,
             force: bool) -> None:
@@ -202,7 +271,7 @@ def letters(data_dir: Path, out_dir: Path, profile_path: Path | None, allow_inco
 
 @main.command(help="按 GB/T 9704-2012 测量已生成的 PDF 或 DOCX（DOCX 先用 LibreOffice 转成 PDF），逐项列出实测值、"
                    "要求和是否通过。有硬性检查不通过时退出码为1。")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, metavar="文件...", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @profile_option
 @click.option("--details", is_flag=True, help="列出不通过的具体页和行")
 def check(files, profile_path: Path | None, details: bool) -> None:
@@ -227,7 +296,7 @@ def check(files, profile_path: Path | None, details: bool) -> None:
     sys.exit(worst)
 
 
-month_option = click.option("--month", required=True, help="月份，如 2021-05")
+month_option = click.option("--month", required=True, metavar="年-月", help="月份，如 2021-05")
 
 
 def _month_or_exit(month: str) -> str:
@@ -254,7 +323,7 @@ def _plan_or_exit(data_dir: Path):
 @data_option
 @out_option
 @profile_option
-@click.option("--month", "months", multiple=True, required=True, help="月份，如 2021-05；可重复")
+@click.option("--month", "months", multiple=True, required=True, metavar="年-月", help="月份，如 2021-05；可重复")
 @force_option
 def bulletin(data_dir: Path, out_dir: Path, profile_path: Path | None, months, force: bool) -> None:
     months = [_month_or_exit(m) for m in months]
@@ -264,9 +333,9 @@ def bulletin(data_dir: Path, out_dir: Path, profile_path: Path | None, months, f
 @main.command(help="导入某市某月的报送表（XLSX，或 UTF-8/GBK 编码的 CSV）。检查无误后保存为该市该月的新版本，"
                    "原有版本全部保留；有错误时列出文件、行、列和原因，退出码为2，不保存。")
 @data_option
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", metavar="报送表文件", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @month_option
-@click.option("--city", default=None, help="报送的设区市（可省略，按表中设区市本级的行确定）")
+@click.option("--city", default=None, metavar="设区市", help="报送的设区市（可省略，按表中设区市本级的行确定）")
 def submit(data_dir: Path, file: Path, month: str, city: str | None) -> None:
     from .load.submissions import store_submission
 
@@ -318,8 +387,8 @@ def submissions(data_dir: Path, month: str) -> None:
 @main.command(help="生成某市某月的空白报送表（XLSX）：本市及所辖县（市、区）已填好并锁定，每个数值格有数据有效性检查，另附填报说明。")
 @data_option
 @month_option
-@click.option("--city", required=True, help="设区市，如 南京 或 南京市")
-@click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
+@click.option("--city", required=True, metavar="设区市", help="设区市，如 南京 或 南京市")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), default=None, metavar="文件",
               help="保存位置（默认 output/报送表/<月份>/<市>报送表.xlsx）")
 def form(data_dir: Path, month: str, city: str, out_path: Path | None) -> None:
     from .writers.submission_form import write_form
@@ -332,10 +401,8 @@ def form(data_dir: Path, month: str, city: str, out_path: Path | None) -> None:
         click.echo(f"[错误] “{city}”不是设区市。可选：{names}", err=True)
         sys.exit(2)
     target = out_path or DEFAULT_OUTPUT / "报送表" / month / f"{unit.name}{month}报送表.xlsx"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.part")
-    write_form(plan, month, unit, temp)
-    os.replace(temp, target)
+    with atomic_target(target) as temp:
+        write_form(plan, month, unit, temp)
     click.echo(f"已生成 {target}")
 
 
@@ -395,7 +462,7 @@ def diff(data_dir: Path, profile_path: Path | None, old: str, new: str) -> None:
 @data_option
 @out_option
 @profile_option
-@click.option("--date", "date_text", default=None, help="成文日期，如 2021-06-20（默认今天）")
+@click.option("--date", "date_text", default=None, metavar="年-月-日", help="成文日期，如 2021-06-20（默认今天）")
 @click.argument("old")
 @click.argument("new")
 def revision_note(data_dir: Path, out_dir: Path, profile_path: Path | None, date_text: str | None, old: str,

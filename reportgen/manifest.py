@@ -20,10 +20,11 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+
+from .files import write_bytes_atomic
 
 MANIFEST_NAME = ".reportgen-manifest.json"
 FORMAT = 1
@@ -131,7 +132,6 @@ class Manifest:
         self.documents[key] = {"inputs": inputs, "files": files}
 
     def save(self) -> None:
-        temp = self.path.with_name(self.path.name + ".part")
-        temp.write_text(json.dumps({"format": FORMAT, "documents": self.documents}, ensure_ascii=False, indent=1,
-                                   sort_keys=True), encoding="utf-8")
-        os.replace(temp, self.path)
+        text = json.dumps({"format": FORMAT, "documents": self.documents}, ensure_ascii=False, indent=1,
+                          sort_keys=True)
+        write_bytes_atomic(self.path, text.encode("utf-8"), durable=False)

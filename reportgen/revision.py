@@ -120,23 +120,24 @@ def write_revision_note(report: RevisionReport, profile: Profile, out_dir: Path,
     import datetime as dt
     import os
 
-    from .build import _write_document, safe_filename
+    from .build import _write_document, output_lock, safe_filename
     from .views.revision_view import revision_view
 
     view = revision_view(report, profile, date)
     doc = Document(f"{report.plan.year}/修订说明", safe_filename(f"修订说明-{date:%Y%m%d}"), view["title"],
                    "revision.html.j2", view)
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
-    try:
-        files, _ = _write_document(doc, profile, staging, dt.datetime.combine(date, dt.time()))
-        written = []
-        for rel, _, _ in files:
-            target = out_dir / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, target)
-            written.append(target)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with output_lock(out_dir) as lock:
+        lock.announce()
+        staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out_dir))
+        try:
+            files, _ = _write_document(doc, profile, staging, dt.datetime.combine(date, dt.time()))
+            written = []
+            for rel, _, _ in files:
+                target = out_dir / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / rel, target)
+                written.append(target)
+            return written
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)

@@ -18,23 +18,36 @@ import csv
 import datetime as dt
 import difflib
 import io
-import os
 import re
-import shutil
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from ..model import StoredRevision, Submission, SubmissionArchive, Unit, UnitReport, Units
+from ..files import exclusive_lock, link_new_file, remove_leftovers
 from ..problems import DataError, Problems
-from .xlsx_cells import sheet_rows
+from .xlsx_cells import MAX_COLUMN, Cell, XlsxRefused, column_letters, sheet_rows
 from ..submission_fields import AIR_FIELDS, UNIT_HEADER, header_index, match_header, normalize_header, progress_fields
 
 REMARK_HEADER = "备注"
+DATA_SHEET = "报送数据"
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 STORED_NAME = re.compile(r"^r(\d{2,})_(\d{8}T\d{6})\.(xlsx|csv)$")
 SUFFIXES = (".xlsx", ".csv")
 RATE_TOLERANCE = Decimal("0.1")   # stated 优良天数比率 vs 优良天数/有效监测天数, percentage points
+
+# Limits, checked before anything expensive: a form is ~10 KB with a dozen rows.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DATA_ROWS = 200               # non-empty rows in the data sheet
+MAX_ERRORS_PER_FILE = 100         # then one line saying the check stopped
+
+NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+# characters that are never part of what a person types: C0 controls (but tab and line breaks), DEL,
+# non-characters, and bidirectional overrides that make text display differently from what it is
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+# text a spreadsheet program runs as a formula when the stored CSV is opened
+FORMULA_START = re.compile(r"^[=+@]|^-(?=[^\s\-—])")
+TITLE_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
 
 
 def submission_fields(plan_annex6):
@@ -51,58 +64,140 @@ def check_month(month: str) -> str | None:
     return None if MONTH.match(month or "") else f"月份“{month}”格式不对，应为“年-月”，如 2021-05"
 
 
+def parse_number(text: str) -> Decimal | str:
+    """The number a person typed, or why it is refused (Chinese). Full-width digits are read as
+    digits; a comma is never guessed at (35,2 may be 35.2 or 352), nor a space inside a number."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    if "," in s:
+        return f"“{text}”含逗号；小数点请用“.”（如 35.2），数字中不要加千位分隔符"
+    if re.search(r"\s", s):
+        return f"“{text}”中间有空格；请只填写一个数"
+    if not NUMBER_TEXT.fullmatch(s):
+        return f"“{text}”不是数值"
+    return Decimal(s)
+
+
+def decimals_of(value: Decimal) -> int:
+    """Decimal places a value needs (33.40 → 1, 35 → 0)."""
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """Text quoted back in a message: control characters made visible, long text cut."""
+    text = CONTROL.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
+    return text if len(text) <= limit else text[:limit] + "……"
+
+
 # -- reading a file ------------------------------------------------------------------------------
 
-def _read_rows(path: Path, problems: Problems) -> list[tuple[int, list]]:
+def read_limited(path: Path) -> bytes:
+    """The file's bytes, refusing (ValueError, Chinese) a file larger than a form can be, before
+    reading it."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ValueError(f"文件过大（{size / 1024 / 1024:.1f} MB）；报送表不超过{MAX_FILE_BYTES // 1024 // 1024} MB，"
+                         "请使用下发的空白报送表")
+    with open(path, "rb") as f:
+        data = f.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError("文件过大；请使用下发的空白报送表")
+    return data
+
+
+def _read_rows(path: Path, data: bytes, problems: Problems) -> list[tuple[int, list[Cell | None]]]:
     """All non-empty rows as (spreadsheet row number, cells)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         try:
-            cells = sheet_rows(path, "报送数据")
-        except Exception as exc:  # zip or XML damage: report, don't crash
-            problems.error(path, f"无法作为XLSX文件打开（{type(exc).__name__}）；请另存为 .xlsx 后重新报送")
+            cells = sheet_rows(io.BytesIO(data), DATA_SHEET)
+        except XlsxRefused as exc:
+            problems.error(path, str(exc), exc.row, exc.column)
             return []
-        return [(n, row) for n, row in cells if any(c is not None and str(c).strip() for c in row)]
-    if suffix == ".csv":
-        raw = path.read_bytes()
+        rows = [(n, row) for n, row in cells
+                if any(c is not None and (str(c.value).strip() or c.formula is not None) for c in row)]
+    elif suffix == ".csv":
         for encoding in ("utf-8-sig", "gb18030"):
             try:
-                text = raw.decode(encoding)
+                text = data.decode(encoding)
                 break
             except UnicodeDecodeError:
                 continue
         else:
             problems.error(path, "无法识别文件编码；CSV 应为 UTF-8 或 GBK 编码")
             return []
+        if "\x00" in text:
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            problems.error(path, "文件中有空字符（\\u0000），不是正常的CSV文本文件；请另存为CSV后重新报送", line)
+            return []
         reader = csv.reader(io.StringIO(text, newline=""))
         rows = []
         previous_end = 0
-        for cells in reader:
-            number = previous_end + 1
-            previous_end = reader.line_num
-            if any(c.strip() for c in cells):
-                rows.append((number, cells))
-        return rows
-    problems.error(path, f"不支持的文件类型“{path.suffix}”，应为 .xlsx 或 .csv")
-    return []
+        try:
+            for cells in reader:
+                number = previous_end + 1
+                previous_end = reader.line_num
+                if any(c.strip() for c in cells):
+                    rows.append((number, [Cell(c) if c != "" else None for c in cells]))
+                    if len(rows) > MAX_DATA_ROWS:
+                        break
+        except csv.Error as exc:
+            reason = "单元格内容过长" if "field limit" in str(exc) else "引号不成对或格式不对"
+            problems.error(path, f"CSV格式错误（{reason}）；请用Excel/WPS另存为CSV后重新报送", previous_end + 1)
+            return []
+    elif suffix in (".xls", ".et", ".xlsm", ".ods"):
+        problems.error(path, f"不接受“{path.suffix}”格式；请在Excel/WPS中另存为 .xlsx（或 CSV）后重新报送")
+        return []
+    else:
+        problems.error(path, f"不支持的文件类型“{path.suffix}”，应为 .xlsx 或 .csv")
+        return []
+    if len(rows) > MAX_DATA_ROWS:
+        problems.error(path, f"表中有内容的行超过{MAX_DATA_ROWS}行，不像一份报送表（每份为本市一行及所辖县（市、区）各一行）；"
+                             "请使用下发的空白报送表", rows[MAX_DATA_ROWS][0])
+        return []
+    for number, cells in rows:
+        if len(cells) > MAX_COLUMN:   # XLSX rows are bounded by the reader; CSV rows here
+            problems.error(path, f"表中的列超过{MAX_COLUMN}列，不像一份报送表；请使用下发的空白报送表", number)
+            return []
+    return rows
 
 
-def _text(cell) -> str:
+def _text(cell: Cell | None) -> str:
+    """A cell as text for matching and number parsing: NFKC (full-width → half-width), trimmed."""
     if cell is None:
         return ""
-    if isinstance(cell, float):
-        return repr(cell) if not cell.is_integer() else str(int(cell))
-    return unicodedata.normalize("NFKC", str(cell)).strip()
+    if isinstance(cell.value, bool):
+        return "TRUE" if cell.value else "FALSE"
+    return unicodedata.normalize("NFKC", str(cell.value)).strip()
 
 
-def _number(text: str) -> Decimal | None:
-    s = text.replace(",", "").replace(" ", "")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", s):
-        return None
-    try:
-        return Decimal(s)
-    except InvalidOperation:
-        return None
+def _raw(cell: Cell | None) -> str:
+    """A cell's text as the person wrote it (for free text and for quoting back)."""
+    if cell is None or isinstance(cell.value, bool):
+        return _text(cell)
+    return str(cell.value).strip()
+
+
+def _cell_complaint(cell: Cell, text_column: bool) -> str | None:
+    """Why a non-empty cell cannot be taken as data, whatever its column; None if it can."""
+    where = f"单元格{cell.ref}" if cell.ref else "该单元格"
+    if cell.formula is not None:
+        shown = f"（={_shown(cell.formula)}）" if cell.formula else ""
+        return (f"{where}是公式{shown}；报送表只接受直接填写的数值和文字，公式的计算结果不作为数据。"
+                "请复制后“选择性粘贴→数值”，再重新报送")
+    if cell.kind == "date":
+        return (f"{where}是日期格式（存的是{_shown(str(cell.value))}），不是数值；请把单元格格式改为“常规”或“数值”，"
+                "重新填写后报送")
+    if cell.kind == "error":
+        return f"{where}是错误值“{_shown(str(cell.value))}”；请填写数值"
+    if cell.hidden:
+        return f"{where}所在的行或列被隐藏，但有内容；隐藏的内容不作为数据。请取消隐藏，核对后重新报送"
+    raw = str(cell.value)
+    if (m := CONTROL.search(raw)):
+        return f"“{_shown(raw)}”中有不可见的控制字符（U+{ord(m.group()):04X}）；请删除后重新报送"
+    if text_column and FORMULA_START.match(unicodedata.normalize("NFKC", raw).strip()):
+        return f"“{_shown(raw)}”以“{raw.strip()[0]}”开头，在电子表格中会被当作公式；请以文字开头"
+    return None
 
 
 def _find_unit(name: str, units: Units) -> Unit | None:
@@ -121,13 +216,45 @@ def _close(name: str, units: Units) -> str:
     return f"（是否是：{'、'.join(dict.fromkeys(near))}？）" if near else ""
 
 
+def _field_value(f, cell: Cell, text: str, n_days: int) -> Decimal | str:
+    """The value of one number cell, or why it is refused (Chinese)."""
+    if cell.kind == "bool":
+        return f"“{text}”不是数值；{f.header}应填数字（{f.unit}）"
+    percent_sign = f.kind == "rate" and text.endswith("%")
+    value = parse_number(text[:-1] if percent_sign else text)
+    if isinstance(value, str):
+        return f"{value}；{f.header}应填数字（{f.unit}）"
+    if f.kind == "rate" and not percent_sign and (cell.percent or (value <= 1 and "." in text)):
+        value = value * 100   # 0.831 → 83.1 (a fraction, or a cell formatted as percent)
+    if f.kind == "integer":
+        if value != value.to_integral_value():
+            return f"“{text}”不是整数；{f.header}应填整数（{f.unit}）"
+        value = Decimal(int(value))
+    elif f.decimals is not None and decimals_of(value) > f.decimals:
+        return (f"“{text}”有{decimals_of(value)}位小数；{f.header}保留{f.decimals}位小数，"
+                "请按规定修约后填写（报送表不替您修约）")
+    high = min(f.high, n_days) if f.key in ("good_days", "valid_days") else f.high
+    if not f.low <= value <= high:
+        return f"{text}超出合理范围，{f.header}应在{f.low}～{high}{f.unit}之间"
+    return value
+
+
 def read_submission(path: Path, month: str, units: Units, annex6, problems: Problems,
-                    city: Unit | None = None) -> list[UnitReport] | None:
+                    city: Unit | None = None, data: bytes | None = None) -> list[UnitReport] | None:
     """Read and check one city's file. Returns the unit reports (city first, then counties in fixed
-    order), or None after recording problems. `city`: the submitting city, if known beforehand."""
+    order), or None after recording problems. `city`: the submitting city, if known beforehand.
+    `data`: the file's bytes, if already read (then exactly these bytes are checked)."""
     before = len(problems.errors)
-    rows = _read_rows(path, problems)
-    if len(problems.errors) > before:
+    if data is None:
+        try:
+            data = read_limited(path)
+        except ValueError as exc:
+            problems.error(path, str(exc))
+            return None
+    rows = _read_rows(path, data, problems)
+    if len(problems.errors) > before or not rows:
+        if len(problems.errors) == before:
+            problems.error(path, "表中没有任何内容")
         return None
     fields = {f.key: f for f in submission_fields(annex6)}
     index = header_index(fields.values())
@@ -141,14 +268,17 @@ def read_submission(path: Path, month: str, units: Units, annex6, problems: Prob
     columns: dict[int, str] = {}
     header_text: dict[str, str] = {}
     for i, cell in enumerate(header_cells):
-        text = str(cell).strip() if cell is not None else ""   # shown in messages as the user wrote it
+        text = _raw(cell)   # shown in messages as the user wrote it
         if not text:
+            continue
+        if (complaint := _cell_complaint(cell, text_column=True)):
+            problems.error(path, complaint, header_row, _shown(text, 20))
             continue
         key = match_header(_text(cell), index)
         if key is None:
-            problems.error(path, f"无法识别的列名“{text}”；可用的列名见报送表“填报说明”"
+            problems.error(path, f"无法识别的列名“{_shown(text)}”；可用的列名见报送表“填报说明”"
                                  f"（如 {UNIT_HEADER}、PM2.5浓度、优良天数、有效监测天数、优良天数比率、备注）",
-                           header_row, text)
+                           header_row, _shown(text, 20))
         elif key in header_text:
             problems.error(path, f"列“{text}”与“{header_text[key]}”是同一项，重复出现", header_row, text)
         else:
@@ -164,54 +294,60 @@ def read_submission(path: Path, month: str, units: Units, annex6, problems: Prob
     n_days = days_in_month(month)
     reports: dict[str, UnitReport] = {}
     seen_rows: dict[str, int] = {}
+    unit_col = header_text["unit"]
     for number, cells in rows[header_at + 1:]:
+        if len(problems.errors) - before >= MAX_ERRORS_PER_FILE:
+            problems.error(path, f"错误已超过{MAX_ERRORS_PER_FILE}处，第{number}行起未再检查；请核对整张表后重新报送",
+                           number)
+            return None
+        row_ok, unit_ok = True, True
+        for i, c in enumerate(cells):
+            if c is None or not (_raw(c) or c.formula is not None):
+                continue
+            key = columns.get(i)
+            if (complaint := _cell_complaint(c, text_column=key in (None, "unit", "remark"))):
+                problems.error(path, complaint, number, header_text[key] if key else column_letters(i))
+                row_ok, unit_ok = False, unit_ok and key != "unit"
+            elif key is None:
+                problems.error(path, f"“{_shown(_raw(c))}”填在了没有列名的列（{column_letters(i)}列）；"
+                                     "请把数值填在对应的列下，或删除多余内容", number, column_letters(i))
+                row_ok = False
+        if not unit_ok:
+            continue
         cell = {key: _text(cells[i]) if i < len(cells) else "" for i, key in columns.items()}
         if "remark" in cell:  # free text: kept as typed (NFKC would turn ，into ,)
             i = next(i for i, k in columns.items() if k == "remark")
-            cell["remark"] = str(cells[i]).strip() if i < len(cells) and cells[i] is not None else ""
-        unit_col = header_text["unit"]
+            cell["remark"] = _raw(cells[i]) if i < len(cells) else ""
         if not cell["unit"]:
             problems.error(path, "单位名称为空", number, unit_col)
             continue
         unit = _find_unit(cell["unit"], units)
         if unit is None:
-            problems.error(path, f"未知单位“{cell['unit']}”{_close(cell['unit'], units)}", number, unit_col)
+            problems.error(path, f"未知单位“{_shown(cell['unit'])}”{_close(cell['unit'], units)}", number, unit_col)
             continue
         if unit.name in seen_rows:
             problems.error(path, f"{unit.name}重复填报（第{seen_rows[unit.name]}行已有）", number, unit_col)
             continue
-        seen_rows[unit.name] = number
+        seen_rows[unit.name] = number   # known even when its values are refused: no follow-on "missing" errors
+        if not row_ok:
+            continue
         values: dict[str, Decimal] = {}
-        row_ok = True
         for key, text in cell.items():
             if key in ("unit", "remark") or not text:
                 continue
             f = fields[key]
             col = header_text[key]
-            if f.kind == "rate" and text.endswith("%"):
-                value = _number(text[:-1])
-            else:
-                value = _number(text)
-                if f.kind == "rate" and value is not None and value <= 1 and "." in text:
-                    value = value * 100   # 0.831 → 83.1 (a fraction, or a cell formatted as percent)
-            if value is None:
-                problems.error(path, f"“{text}”不是数值；{f.header}应填数字（{f.unit}）", number, col)
-                row_ok = False
-                continue
-            if f.kind == "integer" and value != value.to_integral_value():
-                problems.error(path, f"“{text}”不是整数；{f.header}应填整数（{f.unit}）", number, col)
-                row_ok = False
-                continue
-            high = min(f.high, n_days) if key in ("good_days", "valid_days") else f.high
-            if not f.low <= value <= high:
-                problems.error(path, f"{text}超出合理范围，{f.header}应在{f.low}～{high}{f.unit}之间", number, col)
+            i = next(i for i, k in columns.items() if k == key)
+            value = _field_value(f, cells[i], text, n_days)
+            if isinstance(value, str):
+                problems.error(path, value, number, col)
                 row_ok = False
                 continue
             if key.startswith("progress.") and unit.level != "city":
                 problems.error(path, "县（市、区）行不填项目完成数（由设区市填报全市合计）", number, col)
                 row_ok = False
                 continue
-            values[key] = Decimal(int(value)) if f.kind == "integer" else value
+            values[key] = value
         if not row_ok:
             continue
         remark = cell.get("remark", "")
@@ -246,23 +382,43 @@ def read_submission(path: Path, month: str, units: Units, annex6, problems: Prob
         if len(city_rows) == 1:
             city = city_rows[0]
         elif not city_rows:
-            problems.error(path, "表中没有设区市本级的行；每份报送表应有本市一行及所辖各县（市、区）各一行", None,
-                           header_text["unit"])
+            problems.error(path, "表中没有设区市本级的行；每份报送表应有本市一行及所辖各县（市、区）各一行", None, unit_col)
+            return None
+        else:
+            names = "、".join(f"{c.name}（第{seen_rows[c.name]}行）" for c in city_rows)
+            problems.error(path, f"表中有{len(city_rows)}个设区市的行：{names}；每份报送表只报一个设区市"
+                                 "（可用 --city 指明报送的设区市）", None, unit_col)
             return None
     for c in city_rows:
         if c.name != city.name:
-            problems.error(path, f"{c.name}不应出现在{city.name}的报送表中", seen_rows[c.name], header_text["unit"])
+            problems.error(path, f"{c.name}不应出现在{city.name}的报送表中", seen_rows[c.name], unit_col)
     for name, number in seen_rows.items():
         unit = units.find(name)
         if unit.level == "county" and unit.parent != city.name:
-            problems.error(path, f"{unit.name}属于{unit.parent}，不应由{city.name}报送", number, header_text["unit"])
+            problems.error(path, f"{unit.name}属于{unit.parent}，不应由{city.name}报送", number, unit_col)
     expected = [city] + units.children(city)
     missing = [u.name for u in expected if u.name not in seen_rows]
     if missing:
-        problems.error(path, f"缺少以下单位的行：{'、'.join(missing)}", None, header_text["unit"])
+        problems.error(path, f"缺少以下单位的行：{'、'.join(missing)}", None, unit_col)
+    _check_title(path, rows[:header_at], month, city, units, problems)
     if len(problems.errors) > before:
         return None
     return [reports[u.name] for u in expected if u.name in reports]
+
+
+def _check_title(path: Path, title_rows, month: str, city: Unit, units: Units, problems: Problems) -> None:
+    """A title above the header that names another month or another city means the wrong form."""
+    year, mon = (int(x) for x in month.split("-"))
+    for number, cells in title_rows:
+        text = "".join(_text(c) for c in cells if c is not None)
+        for m in TITLE_MONTH.finditer(text):
+            if (int(m.group(1)), int(m.group(2))) != (year, mon):
+                problems.error(path, f"表格标题写的是“{m.group(0)}”，与导入的月份{month}（{year}年{mon}月）不符；"
+                                     "请核对是否选错了文件，或导入时月份写错", number)
+        for other in units.cities:
+            if other.name != city.name and other.name in text:
+                problems.error(path, f"表格标题写的是{other.name}，而表中数据是{city.name}的；请核对是否选错了文件",
+                               number)
 
 
 # -- the stored archive --------------------------------------------------------------------------
@@ -281,16 +437,38 @@ def stored_revisions(data_dir: Path, problems: Problems) -> list[StoredRevision]
             problems.error(month_dir, f"文件夹名应为月份（如 2021-05），实际为“{month_dir.name}”")
             continue
         for city_dir in sorted(p for p in month_dir.iterdir() if p.is_dir()):
+            numbers: dict[int, Path] = {}
             for f in sorted(city_dir.iterdir()):
                 if f.name.startswith(".") or f.name.startswith("~$"):
-                    continue  # editor lock files, temporary files of an import in progress
+                    continue  # the folder's lock, editor lock files, temporary files of an import in progress
                 m = STORED_NAME.match(f.name)
                 if not m:
                     problems.error(f, "文件名应为 r<序号>_<接收时间>.xlsx|csv（请用 reportgen submit 导入报送表）")
                     continue
-                received = dt.datetime.strptime(m.group(2), "%Y%m%dT%H%M%S")
-                out.append(StoredRevision(city_dir.name, month_dir.name, int(m.group(1)), received, f))
+                try:
+                    received = dt.datetime.strptime(m.group(2), "%Y%m%dT%H%M%S")
+                except ValueError:
+                    problems.error(f, f"文件名中的接收时间“{m.group(2)}”不是有效的时间")
+                    continue
+                revision = int(m.group(1))
+                if revision in numbers:
+                    problems.error(f, f"与 {numbers[revision].name} 的版本号相同（第{revision}版）；"
+                                      "同一市同一月每个版本号只能有一个文件，请核对后删除或改名其中一个")
+                    continue
+                numbers[revision] = f
+                out.append(StoredRevision(city_dir.name, month_dir.name, revision, received, f))
     return out
+
+
+def current_revisions(stored: list[StoredRevision]) -> dict[tuple[str, str], StoredRevision]:
+    """(month, city) → the revision in force: the highest number. The one rule used everywhere
+    (bulletins, `reportgen submissions`, the web pages)."""
+    latest: dict[tuple[str, str], StoredRevision] = {}
+    for s in stored:
+        key = (s.month, s.city)
+        if key not in latest or s.revision > latest[key].revision:
+            latest[key] = s
+    return latest
 
 
 def load_submissions(data_dir: Path, units: Units, annex6, problems: Problems,
@@ -298,13 +476,8 @@ def load_submissions(data_dir: Path, units: Units, annex6, problems: Problems,
     """The latest revision of every city and month (only `months`, if given)."""
     data_dir = Path(data_dir)
     stored = stored_revisions(data_dir, problems)
-    latest: dict[tuple[str, str], StoredRevision] = {}
-    for s in stored:
-        key = (s.month, s.city)
-        if key not in latest or s.revision > latest[key].revision:
-            latest[key] = s
     current: dict[str, dict[str, Submission]] = {}
-    for (month, city_name), s in sorted(latest.items()):
+    for (month, city_name), s in sorted(current_revisions(stored).items()):
         if months is not None and month not in months:
             continue
         city = units.find(city_name)
@@ -319,9 +492,16 @@ def load_submissions(data_dir: Path, units: Units, annex6, problems: Problems,
                              stored, current)
 
 
+LOCK_NAME = ".lock"
+
+
 def store_submission(data_dir: Path, source: Path, month: str, units: Units, annex6,
                      city_name: str | None = None, received: dt.datetime | None = None) -> StoredRevision:
-    """Check `source` and keep it as the next revision of its city and month. Raises DataError."""
+    """Check `source` and keep it as the next revision of its city and month. Raises DataError.
+
+    The bytes checked are the bytes stored (the file is read once). The revision number is chosen
+    and the file linked into place under the city and month's lock, so submissions arriving at the
+    same moment get distinct numbers and none is lost; a file is never overwritten."""
     source = Path(source)
     problems = Problems()
     if (complaint := check_month(month)):
@@ -331,9 +511,14 @@ def store_submission(data_dir: Path, source: Path, month: str, units: Units, ann
     if city_name:
         city = _find_unit(city_name, units)
         if city is None or city.level != "city":
-            problems.error(source, f"“{city_name}”不是设区市{_close(city_name, units)}")
+            problems.error(source, f"“{_shown(city_name)}”不是设区市{_close(city_name, units)}")
             raise DataError(problems.items)
-    reports = read_submission(source, month, units, annex6, problems, city=city)
+    try:
+        data = read_limited(source)
+    except ValueError as exc:
+        problems.error(source, str(exc))
+        raise DataError(problems.items) from None
+    reports = read_submission(source, month, units, annex6, problems, city=city, data=data)
     if reports is None:
         raise DataError(problems.items)
     city = reports[0].unit if reports[0].unit.level == "city" else city
@@ -341,18 +526,10 @@ def store_submission(data_dir: Path, source: Path, month: str, units: Units, ann
         city = units.find(reports[0].unit.parent)
     folder = submissions_dir(data_dir) / month / city.name
     folder.mkdir(parents=True, exist_ok=True)
-    received = (received or dt.datetime.now()).replace(microsecond=0)
-    revision = 1 + max((s.revision for s in stored_revisions(data_dir, Problems())
-                        if s.month == month and s.city == city.name), default=0)
-    while True:
-        target = folder / f"r{revision:02d}_{received:%Y%m%dT%H%M%S}{source.suffix.lower()}"
-        temp = folder / f".{target.name}.part"
-        shutil.copyfile(source, temp)
-        try:
-            os.link(temp, target)      # fails if the name exists: a revision is never overwritten
-        except FileExistsError:
-            revision += 1
-            continue
-        finally:
-            temp.unlink(missing_ok=True)
-        return StoredRevision(city.name, month, revision, received, target)
+    with exclusive_lock(folder / LOCK_NAME):
+        remove_leftovers(folder)
+        received = (received or dt.datetime.now()).replace(microsecond=0)
+        revision = 1 + max((int(m.group(1)) for f in folder.iterdir() if (m := STORED_NAME.match(f.name))),
+                           default=0)
+        target = link_new_file(folder, data, f"r{revision:02d}_{received:%Y%m%dT%H%M%S}{source.suffix.lower()}")
+    return StoredRevision(city.name, month, revision, received, target)

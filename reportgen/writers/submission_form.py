@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..submission_fields import AIR_FIELDS, UNIT_HEADER, SubmissionField, progress_fields
 from .package_zip import normalize_package
+from .xlsx import text_stays_text
 
 DATA_SHEET = "报送数据"
 HELP_SHEET = "填报说明"
@@ -221,6 +222,7 @@ def write_form(plan, month: str, city, target: Path, values: dict | None = None)
     wb.properties.lastModifiedBy = "reportgen"
     wb.properties.title = f"{city.name}{year}年{mon}月空气质量数据报送表"
     wb.properties.created = wb.properties.modified = form_created(month)
+    text_stays_text(wb)
     wb.save(target)
     normalize_package(target, form_created(month))   # openpyxl stamps the current time; fix it
 

@@ -30,6 +30,17 @@ def _value(text: str):
     return text
 
 
+def text_stays_text(wb: Workbook) -> None:
+    """Every text cell is stored as text. openpyxl stores a string starting with “=” as a formula and
+    “#N/A” as an error value; text from data (an enterprise name, a unit, a title) must never become
+    a formula that Excel runs when the file is opened. reportgen writes no formulas of its own."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type in ("f", "e") and isinstance(cell.value, str):
+                    cell.data_type = "s"
+
+
 def write_workbook(sheets: list, target: Path, title: str, missing_fill: str, created: dt.datetime) -> None:
     """`sheets`: AnnexView objects (label, title, header_rows, body_rows)."""
     wb = Workbook()
@@ -72,4 +83,5 @@ def write_workbook(sheets: list, target: Path, title: str, missing_fill: str, cr
         for c in range(1, width + 1):
             ws.column_dimensions[get_column_letter(c)].width = 14
         ws.freeze_panes = ws.cell(row=first_body, column=2)
+    text_stays_text(wb)
     wb.save(target)
