@@ -13,7 +13,14 @@ from pathlib import Path
 from ..problems import Problems
 from .yaml_file import FORBIDDEN_CHARS, read_text_file, text_problem
 
+CELL_LIMIT = csv.field_size_limit()   # 131072 characters: no plan cell is near it
 MAX_REPORTED_ROWS = 20   # bad rows (cell count, invisible characters) listed before giving a count
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"有单元格超过{CELL_LIMIT}个字符（可能是引号没有成对，使后面的内容都并入了一格）"
+    return f"无法按CSV读取（{exc}）"
 
 
 def read_csv(path: Path, expected: list[str], problems: Problems) -> list[tuple[int, dict[str, str]]]:
@@ -25,7 +32,7 @@ def read_csv(path: Path, expected: list[str], problems: Problems) -> list[tuple[
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        problems.error(path, f"表头行无法按CSV读取（{exc}）", 1)
+        problems.error(path, f"表头行{_csv_problem(exc)}", 1)
         return []
     if header is None:
         problems.error(path, "文件为空，应有表头行", 1)
@@ -63,7 +70,7 @@ def read_csv(path: Path, expected: list[str], problems: Problems) -> list[tuple[
         try:
             cells = next(reader, None)
         except csv.Error as exc:
-            problems.error(path, f"此行无法按CSV读取（{exc}）", previous_end + 1)
+            problems.error(path, f"此行{_csv_problem(exc)}", previous_end + 1)
             return []
         if cells is None:
             break

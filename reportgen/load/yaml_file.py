@@ -268,7 +268,7 @@ _YAML_PROBLEMS = {
     "found character '\\t' that cannot start any token": "有Tab字符：YAML的缩进只能用空格",
     "mapping values are not allowed here": "此处不能出现“: ”（文字中含有“: ”时请整段加引号）",
     "could not find expected ':'": "缺少“: ”（字段名和值之间应有冒号和空格）",
-    "expected a single document in the stream": "文件中只能有一份内容（不要用 --- 分隔多份）",
+    "but found another document": "文件中只能有一份内容（不要用 --- 分隔多份）",
     "found unexpected end of stream": "文件意外结束（引号或括号没有成对）",
 }
 
@@ -314,7 +314,8 @@ def read_yaml(path: Path, problems: Problems) -> "LineDict | None":
         row = mark.line + 1 if mark else None
         where = f"第{mark.column + 1}个字符处" if mark else ""
         context = ""
-        if exc.context_mark is not None and exc.context_mark.line != (mark.line if mark else None):
+        if exc.context_mark is not None and exc.context_mark.line != (mark.line if mark else None) and \
+                exc.context != "expected a single document in the stream":
             context = f"（问题始于第{exc.context_mark.line + 1}行：{exc.context}）"
         problems.error(path, f"YAML格式错误{('，' + where) if where else ''}：{_yaml_problem(exc)}{context}"
                              "。请检查缩进、冒号、引号和括号是否成对", row=row)
