@@ -411,7 +411,10 @@ def _build_locked(documents: list[Document], profile: Profile, out_dir: Path, re
         outcomes = pending.pop(index)
         errors = [error for _, error in outcomes if error is not None]
         if errors:
-            result.failed.append((f"{doc.folder}/{doc.name}", "；".join(errors)))
+            text = "；".join(dict.fromkeys(e.removeprefix(ENVIRONMENT_MARK) for e in errors))
+            if any(e.startswith(ENVIRONMENT_MARK) for e in errors):
+                text = ENVIRONMENT_MARK + text
+            result.failed.append((f"{doc.folder}/{doc.name}", text))
         else:
             files = [f for written, _ in outcomes for f in written[0]]
             for written, _ in outcomes:

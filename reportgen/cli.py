@@ -85,6 +85,17 @@ class Group(click.Group):
 cli_messages.install()
 
 
+def _quiet_environment_unraisable(unraisable) -> None:
+    """A file object closed during garbage collection after a failed write (disk full) fails again;
+    that failure was already reported as one plain message, so it is not printed a second time as a
+    traceback. Anything else is shown as Python would."""
+    if environment_problem(unraisable.exc_value) is None:
+        sys.__unraisablehook__(unraisable)
+
+
+sys.unraisablehook = _quiet_environment_unraisable
+
+
 @click.group(cls=Group, help="reportgen：由计划数据和各市报送数据生成公文（通知、附件表格等），输出PDF和DOCX，版式符合GB/T 9704-2012。")
 @click.option("--debug", is_flag=True, help="出错时显示程序的详细信息（供开发人员排查）")
 def main(debug: bool) -> None:
@@ -190,7 +201,7 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **optio
     _report_written(result)
     pages = sum(w.pages or 0 for w in result.written)
     seconds = time.perf_counter() - start
-    if result.written:
+    if result.written and not result.failed:
         unchanged = f"；另有{result.unchanged}份文档的输入未变，未重新生成" if result.unchanged else ""
         click.echo(f"完成：生成{len(result.written)}个文件（PDF共{pages}页），写入 {out_dir}，用时{seconds:.1f}秒{unchanged}。")
     elif not result.failed:
@@ -202,7 +213,7 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **optio
             click.echo(f"[失败] {name}：{error.removeprefix(ENVIRONMENT_MARK)}", err=True)
         others = f"其余{len(result.written)}个文件已生成" if result.written else "没有生成任何文件"
         if environment:
-            click.echo(f"有{len(result.failed)}份文件未能生成（原因见上，如磁盘空间不足、目录只读）；{others}；"
+            click.echo(f"有{len(result.failed)}份文档未能生成（原因见上，如磁盘空间不足、目录只读）；{others}；"
                        "未能生成的文件原有版本保持不变。请解决后重新运行。", err=True)
         else:
             click.echo(f"有{len(result.failed)}份文件生成失败（见上），{others}；失败文件的原有版本保持不变。"

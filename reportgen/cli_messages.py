@@ -71,6 +71,8 @@ MESSAGES = {
     "{value!r} is not a valid {number_type}.": "“{value}”不是有效的{number_type}。",
     "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
     "{value!r} is not a valid UUID.": "“{value}”不是有效的UUID。",
+    "{value!r} is not a valid boolean. Recognized values: {states}": "“{value}”不是有效的是/否值，可写：{states}",
+    "Choice({choices})": "可选值（{choices}）",
     "{len_type} values are required, but {len_value} was given.": "需要{len_type}个值，给了{len_value}个。",
     "{len_type} values are required, but {len_value} were given.": "需要{len_type}个值，给了{len_value}个。",
     "{value!r} does not match the format {format}.": "“{value}”不符合格式 {format}。",

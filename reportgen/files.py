@@ -51,10 +51,24 @@ class EnvironmentFailure(Exception):
 
 # -- atomic writes -------------------------------------------------------------------------------
 
+def _file_mode() -> int:
+    """The mode a plain open() would give a new file (mkstemp gives 0600, too strict for files an
+    office shares)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
+
+
 def temp_path(folder: Path, suffix: str = "") -> Path:
     """A new, unique, empty file in `folder` for a write in progress (exclusive create)."""
     fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=suffix, dir=folder)
-    os.close(fd)
+    try:
+        os.fchmod(fd, FILE_MODE)
+    finally:
+        os.close(fd)
     return Path(name)
 
 

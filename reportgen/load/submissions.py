@@ -41,7 +41,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DATA_ROWS = 200               # non-empty rows in the data sheet
 MAX_ERRORS_PER_FILE = 100         # then one line saying the check stopped
 
-NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+NUMBER_TEXT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")   # ASCII digits only (\d takes ٣٥ too)
 # characters that are never part of what a person types: C0 controls (but tab and line breaks), DEL,
 # non-characters, and bidirectional overrides that make text display differently from what it is
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
