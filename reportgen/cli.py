@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
@@ -71,8 +72,8 @@ class Group(click.Group):
                 KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - last line of defence, worded for the user
-            if _debug_requested():
-                raise
+            if _debug_requested() or (isinstance(exc, OSError) and exc.errno == errno.EPIPE):
+                raise   # a closed pipe (… | head) is click's to handle quietly
             if (problem := environment_problem(exc)):
                 click.echo(f"[错误] {problem}。操作未完成，已有的文件保持原样。请解决后重试（加 --debug 可显示详细信息）。",
                            err=True)
@@ -368,7 +369,7 @@ def submit(data_dir: Path, file: Path, month: str, city: str | None) -> None:
 @data_option
 @month_option
 def submissions(data_dir: Path, month: str) -> None:
-    from .load.submissions import load_submissions
+    from .load.submissions import current_revisions, load_submissions
     from .problems import Problems
 
     month = _month_or_exit(month)
@@ -383,9 +384,10 @@ def submissions(data_dir: Path, month: str) -> None:
             click.echo(f"  {city.name}：未报送")
             continue
         current = archive.current.get(month, {}).get(city.name)
+        in_force = current_revisions(revisions)[(month, city.name)]   # the rule the bulletin uses
         for s in revisions:
             mark = ""
-            if s is revisions[-1]:
+            if s is in_force:
                 mark = "  ← 现行版本" if current is not None else "  ← 最新版本有错误，见下方"
             click.echo(f"  {city.name}：第{s.revision}版  接收于 {s.received:%Y-%m-%d %H:%M:%S}  {s.path.name}{mark}")
     if problems.errors:
