@@ -248,7 +248,7 @@ CASES = [
      ["notice.yaml", line("notice.yaml", "attachments:"), "字段“attachments[1]”", "附件1列出了两次"]),
     ("attachment-bool", edit("notice.yaml", "attachments: [1, 2,", "attachments: [true, 2,"),
      ["notice.yaml", line("notice.yaml", "attachments:"), "字段“attachments[0]”", "是/否值 true"]),
-    ("workplan-lead-not-list", edit("workplan.yaml", "          lead:\n          - 省生态环境厅\n          - 省发展改革委\n",
+    ("yaml-syntax-mixed-list", edit("workplan.yaml", "          lead:\n          - 省生态环境厅\n          - 省发展改革委\n",
                                     "          lead: 省生态环境厅\n          - 省发展改革委\n"),
      ["workplan.yaml", "YAML格式错误"]),
     ("workplan-lead-is-text", edit("workplan.yaml", "          lead:\n          - 省生态环境厅\n          - 省发展改革委\n"
@@ -324,7 +324,7 @@ CASES = [
     ("csv-unclosed-quote", edit(A4, A4_NAME, '"' + A4_NAME + "x" * 140_000),
      ["annex4.csv", "第2行", "引号没有成对"]),
     ("csv-many-bad-rows", append(A4, "南京市,a,b\n" * 50),
-     ["annex4.csv", "……另有30行有同类问题"]),
+     ["annex4.csv", f"第{lines_in(A4) + 20}行", "此行有3个单元格"]),
 ]
 
 
@@ -370,6 +370,13 @@ def test_build_writes_nothing_on_an_alias_bomb(plan_copy, tmp_path):
     assert_refused(result, ["notice.yaml", f"第{NOTICE_END + 1}行", "不允许使用YAML锚点"])
     written = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []
     assert written == []
+
+
+def test_a_flood_of_bad_rows_is_listed_once_then_counted(plan_copy):
+    append(A4, "南京市,a,b\n" * 5000)(plan_copy)
+    errors = [e for e in error_lines(run("validate", "--data", plan_copy).output) if "annex4.csv" in e]
+    assert len(errors) == 21 and "……另有4980行有同类问题" in errors[-1]
+    assert f"第{lines_in(A4) + 21}行" not in "".join(errors)
 
 
 def test_every_error_of_several_files_is_listed(plan_copy):
