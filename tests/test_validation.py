@@ -19,7 +19,8 @@ def run(*args):
 
 
 def files_under(folder):
-    return [p for p in folder.rglob("*") if p.is_file() and p.name != ".reportgen-manifest.json"] if folder.exists() else []
+    bookkeeping = (".reportgen-manifest.json", ".reportgen.lock")   # not documents
+    return [p for p in folder.rglob("*") if p.is_file() and p.name not in bookkeeping] if folder.exists() else []
 
 
 # (description, mutation of the data copy, expected fragments of one message: file, row, column/field, reason)
