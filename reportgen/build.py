@@ -198,7 +198,7 @@ def plan_documents(plan: Plan, profile: Profile, kinds=KINDS, units: list[Unit] 
     if "letters" in kinds:
         docs += [letter_document(plan, u) for u in units]
     if "tasks" in kinds:
-        docs += [department_document(plan, d) for d in plan.departments]
+        docs += [department_document(plan, d) for d in plan.task_departments]
     if "tables" in kinds:
         docs += [tables_document(plan, u) for u in units]
     return docs

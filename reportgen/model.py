@@ -217,6 +217,12 @@ class Plan:
     annexes: dict[int, AnnexTable]
     letters: "LetterSettings | None" = None
     bulletin: "BulletinSettings | None" = None
+    department_groups: tuple[str, ...] = ()   # names in `departments` that are groups, not departments
+
+    @property
+    def task_departments(self) -> tuple[str, ...]:
+        """The departments that get a 任务分工 of their own."""
+        return tuple(d for d in self.departments if d not in self.department_groups)
 
 
 @dataclass(frozen=True)

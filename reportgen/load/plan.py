@@ -64,7 +64,8 @@ def load_plan(root: Path) -> tuple[Plan, Problems]:
     if problems.errors:
         raise DataError(problems.items)
     plan = Plan(root=root, year=notice.date.year, notice=notice, workplan=workplan, units=units,
-                departments=tuple(departments or ()), annexes=annexes, letters=letters, bulletin=bulletin)
+                departments=tuple(departments or ()), annexes=annexes, letters=letters, bulletin=bulletin,
+                department_groups=_department_groups(root / "departments.yaml"))
     return plan, problems
 
 
@@ -72,20 +73,34 @@ def _load_departments(path: Path, problems: Problems) -> list[str] | None:
     data = read_yaml(path, problems)
     if data is None:
         return None
-    check_keys(data, {"departments"}, path, problems)
+    check_keys(data, {"departments", "groups"}, path, problems)
     names = require(data, "departments", path, problems, list)
     if names is None:
         return None
+    groups = data.get("groups") or []
+    if not isinstance(groups, list):
+        problems.error(path, "字段“groups”应为列表", data.line_of("groups"), field="groups")
+        groups = []
     seen = set()
-    for i, name in enumerate(names):
-        if not isinstance(name, str) or not name.strip():
-            problems.error(path, f"部门名称应为文字，第{i + 1}项为{describe(name)}", line_of(names, i),
-                           field=f"departments[{i}]")
-            continue
-        if name in seen:
-            problems.error(path, f"部门“{name}”重复", line_of(names, i), field=f"departments[{i}]")
-        seen.add(name)
-    return [n for n in names if isinstance(n, str) and n.strip()]
+    for key, items in (("departments", names), ("groups", groups)):
+        for i, name in enumerate(items):
+            if not isinstance(name, str) or not name.strip():
+                problems.error(path, f"部门名称应为文字，第{i + 1}项为{describe(name)}", line_of(items, i),
+                               field=f"{key}[{i}]")
+                continue
+            if name in seen:
+                problems.error(path, f"部门“{name}”重复", line_of(items, i), field=f"{key}[{i}]")
+            seen.add(name)
+    return [n for n in names + groups if isinstance(n, str) and n.strip()]
+
+
+def _department_groups(path: Path) -> tuple[str, ...]:
+    """Names in departments.yaml `groups`: collective names the work plan may assign tasks to (省各有关部门,
+    县级以上人民政府确定的监督管理部门), which are not departments and get no 任务分工 of their own.
+    Called after _load_departments has reported any problem with the file."""
+    data = read_yaml(path, Problems())
+    groups = data.get("groups") if isinstance(data, dict) else None
+    return tuple(g for g in groups if isinstance(g, str)) if isinstance(groups, list) else ()
 
 
 # 发文字号 (GB/T 9704 7.2.5): full year in 六角括号 U+3014/3015, no "第", no leading zeros, ends with 号
