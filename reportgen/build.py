@@ -26,11 +26,12 @@ from pathlib import Path
 
 from .compute.bulletin_data import BulletinData
 from .compute.unit_rows import rows_for_unit, unit_gaps
-from .files import die_with_parent, environment_problem, exclusive_lock, remove_leftovers
+from .files import die_with_parent, environment_problem, exclusive_lock, remove_leftovers, write_bytes_atomic
 from .fonts import font_file, missing_families, warm_font_metrics
+from .load.issued import bulletin_records, load_issue_records
 from .load.plan import load_plan
 from .load.submissions import load_submissions
-from .model import Plan, SubmissionArchive, Unit
+from .model import IssueRecord, Plan, SubmissionArchive, Unit
 from .problems import DataError, Problems
 from .profile import Profile
 from .manifest import Manifest, changed_inputs, digest, program_digest, stable_file_digest, view_digests
@@ -73,6 +74,18 @@ class BuildResult:
     unchanged: int = 0                                          # documents already up to date
     failed: list[tuple[str, str]] = field(default_factory=list)  # (document, error)
     skipped: list[str] = field(default_factory=list)            # kinds asked for but not possible, and why
+    held_back: dict[str, list[tuple[int, str]]] = field(default_factory=dict)   # unit → missing annex values
+    issued: int = 0                                             # issued documents, kept as issued
+    contradicted: list["Contradiction"] = field(default_factory=list)
+
+
+@dataclass
+class Contradiction:
+    """An issued document whose data has changed since it was issued: the office decides what to do
+    (a 更正 or a 修订说明); the issued files stay as they are."""
+
+    record: IssueRecord
+    reasons: list[str]      # in Chinese, e.g. "南京市报送了2021年5月的第3版数据（2021-06-12 09:00）"
 
 
 class FontFilesMissing(Exception):
@@ -111,6 +124,7 @@ class Document:
     sheets: list | None = None
     created: dt.datetime | None = None   # document date written into the files (default: the notice's)
     web_page: bool = False               # also a standalone HTML page (bulletins, for the website)
+    issue: IssueRecord | None = None     # issued: the archived files are the document, never rebuilt
 
 
 def find_unit(plan: Plan, name: str) -> Unit:
@@ -148,10 +162,10 @@ def tables_document(plan: Plan, unit: Unit) -> Document:
 
 
 def bulletin_document(plan: Plan, archive: SubmissionArchive, month: str, profile: Profile,
-                      data: BulletinData | None = None) -> Document:
-    view = bulletin_view(plan, archive, month, profile, data)
+                      data: BulletinData | None = None, issue: IssueRecord | None = None) -> Document:
+    view = bulletin_view(plan, archive, month, profile, data, issue)
     return Document(f"{month[:4]}/通报", safe_filename(f"{month} {view['title']}"), view["title"], "bulletin.html.j2",
-                    view, created=dt.datetime.combine(view["issue_date"], dt.time()), web_page=True)
+                    view, created=dt.datetime.combine(view["issue_date"], dt.time()), web_page=True, issue=issue)
 
 
 def bulletin_months(archive: SubmissionArchive, months: list[str] | None = None) -> list[str]:
@@ -184,14 +198,21 @@ def incomplete_units(plan: Plan, units: list[Unit]) -> dict[str, list[tuple[int,
 
 
 def plan_documents(plan: Plan, profile: Profile, kinds=KINDS, units: list[Unit] | None = None,
-                   allow_incomplete: bool = False) -> list[Document]:
-    """Every document of the requested kinds; letters and tables for `units` (default: all)."""
+                   allow_incomplete: bool = False, held_back: dict | None = None) -> list[Document]:
+    """Every document of the requested kinds; letters and tables for `units` (default: all).
+
+    Letters and tables that would print a missing value need `allow_incomplete`; without it they are
+    left out and their units and gaps put into `held_back` (or, when no dict is given, IncompleteData
+    is raised)."""
     units = units if units is not None else plan.units.all
     if plan.letters is None:
         kinds = [k for k in kinds if k not in ("letters", "tables")]
     if ("letters" in kinds or "tables" in kinds) and not allow_incomplete:
         if gaps := incomplete_units(plan, units):
-            raise IncompleteData(gaps)
+            if held_back is None:
+                raise IncompleteData(gaps)
+            held_back.update(gaps)
+            units = [u for u in units if u.name not in gaps]
     docs = []
     if "notice" in kinds:
         docs.append(notice_document(plan, profile))
@@ -329,8 +350,8 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
     """Build the documents of the data set whose inputs changed since the last build (all with
     `force`), `jobs` at a time (default: one per core).
 
-    Raises DataError, UnknownUnit, IncompleteData, NoSubmissions or FontFilesMissing before anything
-    is written. Each document is written to a staging folder and its files renamed into place when it
+    Raises DataError, UnknownUnit, NoSubmissions or FontFilesMissing before anything is written.
+    Letters and tables with missing values are held back (result.held_back) unless allow_incomplete. Each document is written to a staging folder and its files renamed into place when it
     is complete; the manifest is updated after each, so an interrupted build leaves earlier outputs and
     the manifest intact. A document that fails is reported in result.failed; the others go on."""
     plan, problems = load_plan(data_dir)
@@ -339,16 +360,20 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
     if missing:
         raise FontFilesMissing(missing)
     units = list({u.name: u for u in (find_unit(plan, n) for n in unit_names)}.values()) if unit_names else None
-    documents = plan_documents(plan, profile, kinds, units, allow_incomplete)
+    held_back: dict[str, list[tuple[int, str]]] = {}
+    documents = plan_documents(plan, profile, kinds, units, allow_incomplete, held_back)
+    archive = None
     if "bulletins" in kinds and plan.bulletin is not None:
         archive = load_submissions(data_dir, plan.units, plan.annexes.get(6), problems)
+        records = bulletin_records(load_issue_records(data_dir, problems))
         if problems.errors:
             raise DataError(problems.items)
         data = BulletinData(plan, archive)
-        documents += [bulletin_document(plan, archive, m, profile, data) for m in bulletin_months(archive, months)]
+        documents += [bulletin_document(plan, archive, m, profile, data, records.get(m))
+                      for m in bulletin_months(archive, months)]
     created = dt.datetime.combine(plan.notice.date, dt.time())
     out_dir = Path(out_dir)
-    result = BuildResult(plan, problems)
+    result = BuildResult(plan, problems, held_back=held_back)
     if plan.letters is None and {"letters", "tables"} & set(kinds):
         result.skipped.append("数据目录中没有 letters.yaml（目标责任书的设置），未生成目标责任书和各单位附件数据")
     if "bulletins" in kinds and plan.bulletin is None:
@@ -359,18 +384,56 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
     if not documents:
         return result
     with output_lock(out_dir, on_wait) as lock:
-        _build_locked(documents, profile, out_dir, result, created, force, progress, jobs, lock)
+        _build_locked(documents, profile, out_dir, result, created, force, progress, jobs, lock, archive)
     return result
 
 
+def _changes_since_issue(record: IssueRecord, archive: SubmissionArchive | None) -> list[str]:
+    """What has changed since `record` was issued, worded for the office."""
+    reasons = []
+    if record.kind == "bulletin" and archive is not None and record.month:
+        for s in sorted(archive.stored, key=lambda s: (s.month, s.city, s.revision)):
+            if s.month[:4] == record.month[:4] and s.month <= record.month and s.received > record.issued_at:
+                reasons.append(f"{s.city}{s.received:%Y-%m-%d %H:%M}报送了{int(s.month[:4])}年{int(s.month[5:])}月的"
+                               f"第{s.revision}版数据")
+    return reasons or ["计划数据（目标、附件等）有修改"]
+
+
+def _keep_issued(doc: Document, inputs: dict, out_dir: Path, manifest: Manifest, result: BuildResult, lock,
+                 archive: SubmissionArchive | None) -> None:
+    """An issued document: its output files are the archived ones (put back if missing or changed),
+    and if its data has changed since, the office is told; nothing is rebuilt."""
+    record = doc.issue
+    files = {}
+    for rel, digest in record.files.items():
+        target = out_dir / rel
+        if not target.exists() or stable_file_digest(target) != digest:
+            lock.announce()
+            write_bytes_atomic(target, (record.path.parent / Path(rel).name).read_bytes(), durable=False)
+            result.written.append(Written(target, None, 0.0, ["已印发的文件"]))
+        files[rel] = digest
+    key = document_files(doc)[0]
+    entry = manifest.entry(key)
+    if entry is None or entry.get("inputs") != record.inputs or entry.get("files") != files:
+        manifest.record(key, record.inputs, files)
+        manifest.save()
+    result.issued += 1
+    if (record.inputs.get("view") or {}) != inputs["view"]:
+        result.contradicted.append(Contradiction(record, _changes_since_issue(record, archive)))
+
+
 def _build_locked(documents: list[Document], profile: Profile, out_dir: Path, result: BuildResult,
-                  created: dt.datetime, force: bool, progress, jobs: int | None, lock) -> None:
+                  created: dt.datetime, force: bool, progress, jobs: int | None, lock,
+                  archive: SubmissionArchive | None = None) -> None:
     # what is stale, and why
     manifest = Manifest(out_dir)
     shared = _shared_inputs(documents, profile)
     stale: list[tuple[Document, dict, list[str]]] = []
     for doc in documents:
         inputs = document_inputs(doc, profile, shared)
+        if doc.issue is not None:
+            _keep_issued(doc, inputs, out_dir, manifest, result, lock, archive)
+            continue
         entry = manifest.entry(document_files(doc)[0])
         reasons = ["--force"] if force else changed_inputs(entry and entry["inputs"], inputs)
         if not reasons:

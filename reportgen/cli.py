@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import cli_messages
-from .build import ENVIRONMENT_MARK, KINDS, FontFilesMissing, IncompleteData, NoSubmissions, UnknownUnit, build, incomplete_units
+from .build import ENVIRONMENT_MARK, KINDS, FontFilesMissing, NoSubmissions, UnknownUnit, build, incomplete_units
 from .files import atomic_target, environment_problem
 from .load.plan import load_plan
 from .problems import DataError, Severity
@@ -167,12 +167,6 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **optio
     except (UnknownUnit, NoSubmissions) as exc:
         click.echo(f"[错误] {exc}。未生成任何文件。", err=True)
         sys.exit(2)
-    except IncompleteData as exc:
-        click.echo("[错误] 以下单位的目标责任书或附件数据中有缺失的数值：", err=True)
-        click.echo(str(exc), err=True)
-        click.echo("未生成任何文件。补齐数据后重试；如确需先印发，加 --allow-incomplete，缺失处将显示为“（待补充）”。",
-                   err=True)
-        sys.exit(2)
     except FontFilesMissing as exc:
         for role, what, _ in exc.missing:
             kind = "字体文件不存在" if isinstance(what, Path) else "字体未安装"
@@ -196,18 +190,31 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **optio
         click.echo(f"[字体] {note}", err=True)
     for note in result.skipped:
         click.echo(f"[未生成] {note}。", err=True)
-    if not (result.written or result.unchanged or result.failed):
+    if not (result.written or result.unchanged or result.failed or result.held_back or result.issued):
         click.echo("没有可生成的文件。", err=True)
         sys.exit(2)
     _report_written(result)
+    for c in result.contradicted:
+        r = c.record
+        click.echo(f"[已印发] 《{r.title}》（{r.doc_number}，成文日期{r.date.year}年{r.date.month}月{r.date.day}日）印发后数据有变化："
+                   f"{'；'.join(c.reasons)}。已印发的文件保持原样，未重新生成；如需更正，请印发更正通知或修订说明"
+                   "（reportgen revision-note）。", err=True)
     pages = sum(w.pages or 0 for w in result.written)
     seconds = time.perf_counter() - start
     if result.written and not result.failed:
         unchanged = f"；另有{result.unchanged}份文档的输入未变，未重新生成" if result.unchanged else ""
-        click.echo(f"完成：生成{len(result.written)}个文件（PDF共{pages}页），写入 {out_dir}，用时{seconds:.1f}秒{unchanged}。")
-    elif not result.failed:
-        click.echo(f"全部{result.unchanged}份文档都是最新的，没有写入任何文件（用时{seconds:.1f}秒）。"
+        done = "已生成其余文件" if result.held_back else "完成"
+        counted = f"（PDF共{pages}页）" if pages else ""
+        click.echo(f"{done}：生成{len(result.written)}个文件{counted}，写入 {out_dir}，用时{seconds:.1f}秒{unchanged}。")
+    elif not result.failed and (result.unchanged or result.issued):
+        kept = f"（其中{result.issued}份已印发，保持印发时的样子）" if result.issued else ""
+        click.echo(f"全部{result.unchanged + result.issued}份文档都是最新的{kept}，没有写入任何文件（用时{seconds:.1f}秒）。"
                    "如需全部重新生成，加 --force。")
+    if result.held_back:
+        click.echo("[未生成] 以下单位的目标责任书和附件数据含缺失的数值，暂不生成：", err=True)
+        for unit, gaps in result.held_back.items():
+            click.echo(f"  {unit}：" + "；".join(f"附件{n}“{col}”" for n, col in gaps), err=True)
+        click.echo("补齐数据后重新运行即可生成；如确需先印发，加 --allow-incomplete，缺失处将显示为“（待补充）”。", err=True)
     if result.failed:
         environment = [e for _, e in result.failed if e.startswith(ENVIRONMENT_MARK)]
         for name, error in result.failed:
@@ -220,6 +227,8 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **optio
             click.echo(f"有{len(result.failed)}份文件生成失败（见上），{others}；失败文件的原有版本保持不变。"
                        "请把以上信息报告给开发人员。", err=True)
         sys.exit(1)
+    if result.held_back:
+        sys.exit(2)
 
 
 def _report_written(result) -> None:
@@ -493,6 +502,47 @@ def revision_note(data_dir: Path, out_dir: Path, profile_path: Path | None, date
     report = _compare_or_exit(old, new, data_dir, profile)
     for path in write_revision_note(report, profile, out_dir, date):
         click.echo(f"已生成 {path}")
+
+
+@main.group(cls=Group, help="印发文件：由办公室给出文号和成文日期，生成正式文件并存档（数据目录的 issued/ 中）。"
+                            "已印发的文件以后不再重新生成；数据有变化时，生成时会指出哪些已印发文件与数据不符。")
+def issue() -> None:
+    pass
+
+
+@issue.command(name="bulletin", help="印发某月的排名通报：用给出的文号和成文日期生成PDF、DOCX和网页版，存档并放到输出目录。"
+                                     "同一月份只能印发一次，同一文号只能用一次。")
+@data_option
+@out_option
+@profile_option
+@click.option("--month", required=True, metavar="年-月", help="通报月份，如 2021-05")
+@click.option("--number", required=True, metavar="文号", help="发文字号，如 苏大气办〔2021〕105号")
+@click.option("--date", "date_text", required=True, metavar="年-月-日", help="成文日期，如 2021-06-10")
+def issue_bulletin_command(data_dir: Path, out_dir: Path, profile_path: Path | None, month: str, number: str,
+                           date_text: str) -> None:
+    import datetime as dt
+
+    from .issuing import IssueRefused, issue_bulletin
+
+    month = _month_or_exit(month)
+    try:
+        date = dt.date.fromisoformat(date_text.strip())
+    except ValueError:
+        click.echo(f"[错误] 成文日期“{date_text}”格式不对，应为 年-月-日，如 2021-06-10。未印发。", err=True)
+        sys.exit(2)
+    profile = _load_profile(profile_path)
+    try:
+        record = issue_bulletin(data_dir, month, number, date, profile)
+    except DataError as exc:
+        _show_problems(exc.problems, limit_gaps=0)
+        click.echo("数据有错误，未印发。请修改后重试（reportgen validate 可列出全部问题）。", err=True)
+        sys.exit(2)
+    except IssueRefused as exc:
+        click.echo(f"[错误] {exc}。未印发。", err=True)
+        sys.exit(2)
+    click.echo(f"已印发《{record.title}》（{record.doc_number}，成文日期{date.year}年{date.month}月{date.day}日）；"
+               f"印发的文件存档于 {record.path.parent}。")
+    _run_build(data_dir, out_dir, profile_path, kinds=("bulletins",), months=[month])
 
 
 main.add_command(build_command, name="build")

@@ -309,10 +309,9 @@ class BulletinSettings:
 
     issuer: str
     issuer_mark: str | None
-    doc_number: str                 # format with {year}, {month}, {serial}
+    doc_number: str                 # format with {year}, {month}, {serial}; the serial is given when issuing
     recipients: str
     title: str                      # format with {period}
-    issue_day: int
     decimals: int
     rounding: str
     missing: str
@@ -325,3 +324,20 @@ class BulletinSettings:
     basis: str
     closing: str
     data_note: str
+
+
+@dataclass(frozen=True)
+class IssueRecord:
+    """An issued document (reportgen issue): its 文号 and 成文日期 as the office gave them, and the archived
+    files. An issued document is a record: builds never rewrite it."""
+
+    document: str                   # output path without extension, e.g. "2021/通报/2021-05 关于…的通报"
+    kind: str                       # "bulletin"
+    month: str | None               # bulletins: "2021-05"
+    title: str
+    doc_number: str
+    date: dt.date
+    issued_at: dt.datetime
+    inputs: dict                    # the manifest's input hashes at issue time (manifest.py)
+    files: dict                     # output path → hash of the archived file
+    path: Path                      # the record file

@@ -12,7 +12,7 @@ def test_every_built_document_passes_the_hard_checks(tmp_path):
     pdfs = [w.path for w in result.written if w.path.suffix == ".pdf"]
     docxs = [w.path for w in result.written if w.path.suffix == ".docx"]
     bulletins = 24  # one per month of the sample submissions, 2020-01 to 2021-12
-    assert len(pdfs) == len(docxs) == 1 + 67 + len(result.plan.departments) + bulletins
+    assert len(pdfs) == len(docxs) == 1 + 67 + len(result.plan.task_departments) + bulletins
     failures = Counter()
     details = []
     for pdf in pdfs:

@@ -11,7 +11,7 @@ from ..problems import Problems
 from .yaml_file import check_keys, describe, is_kind, line_of, optional, read_yaml, require
 
 PERIOD_KINDS = ("month", "quarter", "cumulative")
-BULLETIN_KEYS = {"issuer", "issuer_mark", "doc_number", "recipients", "title", "issue_day", "ranking",
+BULLETIN_KEYS = {"issuer", "issuer_mark", "doc_number", "recipients", "title", "ranking",
                  "county_lists", "special_help", "basis", "closing", "data_note"}
 SECTION_KEYS = {"ranking": {"decimals", "rounding", "missing"},
                 "county_lists": {"length", "periods", "indicators"},
@@ -54,10 +54,6 @@ def load_bulletin_settings(path: Path, problems: Problems) -> BulletinSettings |
     data_note = optional(data, "data_note", path, problems, str, default="")
     for key in PLACEHOLDERS:
         _check_placeholders(data, key, path, problems)
-    issue_day = require(data, "issue_day", path, problems, int)
-    if isinstance(issue_day, int) and not 1 <= issue_day <= 28:
-        problems.error(path, "issue_day 应为1～28之间的整数（成文日期为次月几日）", data.line_of("issue_day"),
-                       field="issue_day")
     sections = {name: require(data, name, path, problems, dict) or {} for name in SECTION_KEYS}
     for name, allowed in SECTION_KEYS.items():
         check_keys(sections[name], allowed, path, problems, name + ".")
@@ -95,7 +91,7 @@ def load_bulletin_settings(path: Path, problems: Problems) -> BulletinSettings |
         return None
     return BulletinSettings(
         issuer=text["issuer"], issuer_mark=issuer_mark, doc_number=text["doc_number"],
-        recipients=text["recipients"], title=text["title"], issue_day=issue_day,
+        recipients=text["recipients"], title=text["title"],
         decimals=ranking["decimals"], rounding=ranking["rounding"], missing=ranking["missing"],
         list_length=lists["length"], list_periods=tuple(periods), indicators=tuple(indicators),
         help_indicator=help_["indicator"], help_bottom=help_["bottom"], help_months=help_["months"],

@@ -14,7 +14,7 @@ from decimal import Decimal
 from ..compute.air_quality import Period, change, mean, period_for, previous_months
 from ..compute.bulletin_data import BulletinData
 from ..compute.ranking import consecutive_bottom, rounded
-from ..model import Masthead, Plan, SubmissionArchive, Unit
+from ..model import IssueRecord, Masthead, Plan, SubmissionArchive, Unit
 from ..profile import Profile
 from .notice_view import masthead_view, signature_view
 
@@ -125,9 +125,16 @@ def _missing_note(cities: list[Unit], figures: list) -> str:
     return "、".join(c.short_name for c, _ in missing) + "无有效数据"
 
 
+def draft_doc_number(pattern: str, year: int, month: int) -> str:
+    """The 文号 of a draft: the pattern with its serial left blank for the office to give when issuing."""
+    return pattern.format(year=year, month=month, serial="　　")
+
+
 def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: Profile,
-                  data: BulletinData | None = None) -> dict:
-    """`data`: figures shared by the bulletins of several months (computed once per unit and period)."""
+                  data: BulletinData | None = None, issue: IssueRecord | None = None) -> dict:
+    """`data`: figures shared by the bulletins of several months (computed once per unit and period).
+    `issue`: the bulletin's issue record (文号, 成文日期); without one it is a draft whose 文号 serial and
+    date are left blank, never invented."""
     s = plan.bulletin
     fmt = Formats(s.rounding)
     data = data or BulletinData(plan, archive)
@@ -135,7 +142,6 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
     cities, counties = plan.units.cities, plan.units.counties
     this_month, cumulative = period_for(month, "month"), period_for(month, "cumulative")
     in_plan_year = year == plan.year
-    issue_date = (dt.date(year, mon, 1) + dt.timedelta(days=32)).replace(day=s.issue_day)
     submitted = archive.current.get(month, {})
 
     # 一、全省总体情况
@@ -270,7 +276,13 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
                     "annex_title": table6.title}
 
     title = s.title.format(period=month_label(month))
-    doc_number = s.doc_number.format(year=year, month=mon, serial=100 + mon)
+    if issue is not None:
+        doc_number, issue_date = issue.doc_number, issue.date
+        date_text = None
+    else:   # a draft: dated the first day after the month for the files' metadata, printed blank
+        doc_number = draft_doc_number(s.doc_number, year, mon)
+        issue_date = dt.date(year + mon // 12, mon % 12 + 1, 1)
+        date_text = f"{issue_date.year}年　　月　　日"
     masthead = masthead_view(Masthead(s.issuer_mark, doc_number), profile) if s.issuer_mark else None
     return {
         "title": title,
@@ -311,6 +323,7 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
         "progress": progress,
         "closing": s.closing,
         "data_note": s.data_note,
-        "signature": signature_view(s.issuer, issue_date, False, profile),
+        "signature": signature_view(s.issuer, issue_date, False, profile, date_text),
         "issue_date": issue_date,
+        "issued": issue is not None,
     }

@@ -122,13 +122,14 @@ def annex_view(table: AnnexTable) -> AnnexView:
     return AnnexView(table.name, table.title, table.orientation, header, rows, has_gaps)
 
 
-def signature_view(issuer: str, date_: dt.date, sealed: bool, profile: Profile) -> dict:
-    """署名 and 成文日期 offsets from the 版心's left edge (mm), GB/T 9704 7.3.5.1 / 7.3.5.2."""
+def signature_view(issuer: str, date_: dt.date, sealed: bool, profile: Profile, date_text: str | None = None) -> dict:
+    """署名 and 成文日期 offsets from the 版心's left edge (mm), GB/T 9704 7.3.5.1 / 7.3.5.2. `date_text`:
+    printed instead of the date (a draft's blank “2021年　　月　　日”)."""
     block = profile.block("signature")
     size, spacing = block["size_pt"], profile.grid["char_spacing_pt"]
     char = profile.char_mm()
     width = profile.type_area_pt() / PT_PER_MM
-    date = chinese_date(date_)
+    date = date_text or chinese_date(date_)
     sig_w = text_width_mm(profile, block["font"], issuer, size, spacing)
     date_w = text_width_mm(profile, block["font"], date, size, spacing)
     rule = profile.data["signature"]["sealed" if sealed else "unsealed"]

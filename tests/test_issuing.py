@@ -1,0 +1,119 @@
+"""Issuing is a recorded act: the office's 文号 and 成文日期, archived files that no later build rewrites,
+and a plain report of which issued documents the data now contradicts. Also: a build makes every
+document whose data is complete and names the ones it holds back; 任务分工 only for departments."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen.cli import main
+
+from conftest import DATA
+from helpers import docx_text, pdf_text
+
+MAY = "2021-05"
+NUMBER = "苏大气办〔2021〕105号"
+CSV = ("单位名称,PM2.5浓度,优良天数,有效监测天数,备注\n南京市,45.1,25,31,\n江宁区,31.0,26,31,\n六合区,32.4,24,30,\n"
+       "溧水区,30.2,27,31,\n高淳区,29.9,28,31,\n")
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def flat(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory):
+    """A copy of the data set whose May 2021 bulletin is issued, built into `out`."""
+    root = tmp_path_factory.mktemp("issuing")
+    data, out = root / "data", root / "out"
+    shutil.copytree(DATA, data)
+    result = invoke("issue", "bulletin", "--data", data, "--out", out, "--month", MAY, "--number", NUMBER,
+                    "--date", "2021-06-10")
+    assert result.exit_code == 0, result.output
+    folder = out / "2021" / "通报"
+    pdf = next(folder.glob("2021-05*.pdf"))
+    return {"data": data, "out": out, "pdf": pdf, "docx": pdf.with_suffix(".docx"), "output": result.output,
+            "archive": data / "issued" / "2021" / "通报"}
+
+
+def test_issued_bulletin_prints_the_offices_number_and_date(issued):
+    for text in (pdf_text(issued["pdf"]), docx_text(issued["docx"])):
+        assert NUMBER in flat(text) and "2021年6月10日" in flat(text)
+    assert "已印发《关于2021年5月全省环境空气质量状况的通报》（苏大气办〔2021〕105号，成文日期2021年6月10日）" in issued["output"]
+    archived = {p.suffix for p in issued["archive"].iterdir()}
+    assert archived == {".pdf", ".docx", ".html", ".yaml"}
+    assert (issued["archive"] / issued["pdf"].name).read_bytes() == issued["pdf"].read_bytes()
+
+
+def test_a_draft_invents_neither_number_nor_date(issued, tmp_path):
+    result = invoke("bulletin", "--data", issued["data"], "--out", tmp_path, "--month", "2021-04")
+    assert result.exit_code == 0, result.output
+    pdf = next((tmp_path / "2021" / "通报").glob("2021-04*.pdf"))
+    for text in (pdf_text(pdf), docx_text(pdf.with_suffix(".docx"))):
+        lines = [line.strip() for line in text.splitlines()]
+        assert any(line.replace("\u3000", "").replace(" ", "") == "苏大气办〔2021〕号" for line in lines), text[:300]
+        assert "104号" not in text and "2021年5月10日" not in flat(text)
+        assert any(flat(line) == "2021年月日" for line in lines)
+
+
+def test_revised_data_never_rewrites_the_issued_bulletin(issued, tmp_path):
+    before = {p.name: p.read_bytes() for p in issued["pdf"].parent.glob("2021-05*")}
+    csv = tmp_path / "南京.csv"
+    csv.write_text(CSV, encoding="utf-8")
+    assert invoke("submit", csv, "--month", MAY, "--data", issued["data"]).exit_code == 0
+    result = invoke("bulletin", "--data", issued["data"], "--out", issued["out"], "--month", MAY, "--month", "2021-06",
+                    "--force")
+    assert result.exit_code == 0, result.output
+    after = {p.name: p.read_bytes() for p in issued["pdf"].parent.glob("2021-05*")}
+    assert after == before                                              # byte-identical, --force or not
+    assert "[已印发] 《关于2021年5月全省环境空气质量状况的通报》（苏大气办〔2021〕105号" in result.output
+    assert "南京市" in result.output and "报送了2021年5月的第3版数据" in result.output
+    assert any("2021-06" in str(p) for p in issued["out"].rglob("*.pdf"))  # drafts are rebuilt as before
+    # an issued file damaged in the output folder is put back as issued
+    issued["pdf"].write_bytes(b"damaged")
+    again = invoke("bulletin", "--data", issued["data"], "--out", issued["out"], "--month", MAY)
+    assert again.exit_code == 0 and issued["pdf"].read_bytes() == before[issued["pdf"].name]
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["--month", MAY, "--number", "苏大气办〔2021〕106号", "--date", "2021-06-11"], "已于"),
+    (["--month", "2021-04", "--number", NUMBER, "--date", "2021-05-10"], "已用于《关于2021年5月"),
+    (["--month", "2021-04", "--number", "苏大气办[2021]104号", "--date", "2021-05-10"], "格式不对"),
+    (["--month", "2021-04", "--number", "苏大气办〔2021〕第104号", "--date", "2021-05-10"], "格式不对"),
+    (["--month", "2021-04", "--number", "苏环办〔2021〕104号", "--date", "2021-05-10"], "与 bulletin.yaml 规定的格式不符"),
+    (["--month", "2021-04", "--number", "苏大气办〔2020〕104号", "--date", "2021-05-10"], "与 bulletin.yaml 规定的格式不符"),
+    (["--month", "2021-04", "--number", "苏大气办〔2021〕104号", "--date", "2021-04-20"], "不晚于2021年4月的最后一天"),
+    (["--month", "2021-04", "--number", "苏大气办〔2021〕104号", "--date", "2021-13-01"], "格式不对"),
+    (["--month", "2019-04", "--number", "苏大气办〔2019〕104号", "--date", "2019-05-10"], "没有任何报送数据"),
+])
+def test_issuing_refuses_what_an_office_must_not_do(issued, args, expected):
+    before = sorted(p.name for p in issued["archive"].iterdir())
+    result = invoke("issue", "bulletin", "--data", issued["data"], "--out", issued["out"], *args)
+    assert result.exit_code == 2, result.output
+    assert expected in result.output and "未印发" in result.output
+    assert sorted(p.name for p in issued["archive"].iterdir()) == before
+
+
+def test_build_makes_what_is_complete_and_names_what_it_holds_back(tmp_path):
+    result = invoke("letters", "--unit", "南京", "--unit", "镇江", "--out", tmp_path)
+    assert result.exit_code == 2, result.output
+    built = sorted(p.name for p in tmp_path.rglob("*.pdf")) + sorted(p.name for p in tmp_path.rglob("*.xlsx"))
+    assert built == ["南京市.pdf", "南京市.xlsx"]
+    assert "[未生成] 以下单位的目标责任书和附件数据含缺失的数值，暂不生成" in result.output
+    assert "镇江市：附件8“路检路查（单位：辆·次）”" in result.output and "--allow-incomplete" in result.output
+
+
+def test_task_lists_only_for_departments(tmp_path):
+    result = invoke("build", "--only", "tasks", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    names = {p.stem for p in tmp_path.rglob("*.pdf")}
+    assert "省生态环境厅" in names and len(names) == 21
+    assert not names & {"省各有关部门", "省各相关部门", "县级以上人民政府确定的监督管理部门"}
