@@ -485,22 +485,35 @@ def diff(data_dir: Path, profile_path: Path | None, old: str, new: str) -> None:
 @out_option
 @profile_option
 @click.option("--date", "date_text", default=None, metavar="年-月-日", help="成文日期，如 2021-06-20（默认今天）")
+@click.option("--old-label", default=None, metavar="文字",
+              help="说明中对原版本的称呼，如“2021年3月7日印发时的数据”（OLD 是 git 版本时默认用其提交日期）")
+@click.option("--new-label", default=None, metavar="文字",
+              help="说明中对修订后版本的称呼，如“2021年6月18日核实后的数据”（NEW 是 git 版本时默认用其提交日期）")
 @click.argument("old")
 @click.argument("new")
-def revision_note(data_dir: Path, out_dir: Path, profile_path: Path | None, date_text: str | None, old: str,
-                  new: str) -> None:
+def revision_note(data_dir: Path, out_dir: Path, profile_path: Path | None, date_text: str | None,
+                  old_label: str | None, new_label: str | None, old: str, new: str) -> None:
     import datetime as dt
 
-    from .revision import write_revision_note
+    from .revision import version_date, write_revision_note
 
     try:
         date = dt.date.fromisoformat(date_text) if date_text else dt.date.today()
     except ValueError:
         click.echo(f"[错误] 日期“{date_text}”格式不对，应为 年-月-日，如 2021-06-20。", err=True)
         sys.exit(2)
+    labels = {}
+    for side, spec, given in (("old", old, old_label), ("new", new, new_label)):
+        when = version_date(spec, data_dir)
+        label = (given or "").strip() or (f"{when.year}年{when.month}月{when.day}日的数据" if when else "")
+        if not label:
+            click.echo(f"[错误] {spec} 是文件夹，说明中不能写文件夹的路径：请用 --{side}-label 写明它是哪个版本"
+                       f"（如“2021年3月7日印发时的数据”）。", err=True)
+            sys.exit(2)
+        labels[side] = label
     profile = _load_profile(profile_path)
     report = _compare_or_exit(old, new, data_dir, profile)
-    for path in write_revision_note(report, profile, out_dir, date):
+    for path in write_revision_note(report, profile, out_dir, date, labels["old"], labels["new"]):
         click.echo(f"已生成 {path}")
 
 

@@ -20,7 +20,8 @@ from .compute.revision_diff import Change, RankMove, annex_changes, bulletin_ran
 from .load.plan import load_plan
 from .load.submissions import load_submissions
 from .manifest import view_digests
-from .model import Plan, SubmissionArchive
+from .load.issued import bulletin_records, load_issue_records
+from .model import IssueRecord, Plan, SubmissionArchive
 from .problems import DataError
 from .profile import Profile
 
@@ -57,12 +58,28 @@ def data_version(spec: str, data_dir: Path):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def version_date(spec: str, data_dir: Path):
+    """The date of git revision `spec` (its commit date), or None for a folder or an unknown revision:
+    a 修订说明 names versions by date or by the office's label, never by a path or a revision name."""
+    import datetime as dt
+
+    if Path(spec).is_dir():
+        return None
+    try:
+        out = subprocess.run(["git", "-C", str(data_dir), "log", "-1", "--format=%cs", spec, "--"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+        return dt.date.fromisoformat(out)
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        return None
+
+
 @dataclass
 class Version:
     label: str
     plan: Plan
     archive: SubmissionArchive
     documents: dict[str, Document]
+    records: list[IssueRecord] = field(default_factory=list)
 
 
 @dataclass
@@ -76,18 +93,31 @@ class RevisionReport:
     documents_added: list[str] = field(default_factory=list)
     documents_removed: list[str] = field(default_factory=list)
     plan: Plan | None = None
+    documents: dict[str, Document] = field(default_factory=dict)   # the new version's, by first output file
+    records: list[IssueRecord] = field(default_factory=list)       # issued documents (new version's data)
+    sentences: list = field(default_factory=list)                  # plan sentences whose text changed
 
 
 def load_version(path: Path, label: str, profile: Profile) -> Version:
     plan, problems = load_plan(path)
     archive = load_submissions(path, plan.units, plan.annexes.get(6), problems)
+    records = load_issue_records(path, problems)
     if problems.errors:
         raise DataError(problems.items)
     docs = plan_documents(plan, profile, tuple(k for k in KINDS if k != "bulletins"), None, allow_incomplete=True)
     if plan.bulletin is not None:
         data = BulletinData(plan, archive)
-        docs += [bulletin_document(plan, archive, m, profile, data) for m in archive.months]
-    return Version(label, plan, archive, {document_files(d)[0]: d for d in docs})
+        issued = bulletin_records(records)
+        docs += [bulletin_document(plan, archive, m, profile, data, issued.get(m)) for m in archive.months]
+    return Version(label, plan, archive, {document_files(d)[0]: d for d in docs}, records)
+
+
+def _sentence_changes(old: Plan, new: Plan) -> list:
+    try:
+        from .compute.prose_changes import changed_sentences
+    except ImportError:   # figures in prose as references: see compute/prose_changes.py
+        return []
+    return changed_sentences(old, new)
 
 
 def compare(old: Version, new: Version) -> RevisionReport:
@@ -107,7 +137,8 @@ def compare(old: Version, new: Version) -> RevisionReport:
         elif view_digests(before.view, before.sheets) != view_digests(doc.view, doc.sheets):
             changed += document_files(doc)
     removed = [f for k, d in old.documents.items() if k not in new.documents for f in document_files(d)]
-    return RevisionReport(old.label, new.label, changes, moved, ranks, changed, added, removed, new.plan)
+    return RevisionReport(old.label, new.label, changes, moved, ranks, changed, added, removed, new.plan,
+                          new.documents, new.records, _sentence_changes(old.plan, new.plan))
 
 
 def compare_versions(old_spec: str, new_spec: str, data_dir: Path, profile: Profile) -> RevisionReport:
@@ -115,7 +146,8 @@ def compare_versions(old_spec: str, new_spec: str, data_dir: Path, profile: Prof
         return compare(load_version(old_path, old_spec, profile), load_version(new_path, new_spec, profile))
 
 
-def write_revision_note(report: RevisionReport, profile: Profile, out_dir: Path, date) -> list[Path]:
+def write_revision_note(report: RevisionReport, profile: Profile, out_dir: Path, date, old_label: str,
+                        new_label: str) -> list[Path]:
     """修订说明 as PDF and DOCX into <out>/<year>/修订说明/, written atomically."""
     import datetime as dt
     import os
@@ -123,7 +155,7 @@ def write_revision_note(report: RevisionReport, profile: Profile, out_dir: Path,
     from .build import _write_document, output_lock, safe_filename
     from .views.revision_view import revision_view
 
-    view = revision_view(report, profile, date)
+    view = revision_view(report, profile, date, old_label, new_label)
     doc = Document(f"{report.plan.year}/修订说明", safe_filename(f"修订说明-{date:%Y%m%d}"), view["title"],
                    "revision.html.j2", view)
     out_dir = Path(out_dir)

@@ -107,12 +107,20 @@ def test_diff_lists_the_change_and_the_affected_documents(built_copy, tmp_path):
     assert "附件6 镇江市 合计：" in out
     assert "2021/目标责任书/镇江市（PDF、DOCX）" in out and "2021/附件数据/镇江市（XLSX）" in out
     assert "南京市（PDF" not in out
+    unnamed = CliRunner().invoke(main, ["revision-note", str(data), str(new), "--data", str(data), "--out",
+                                        str(tmp_path / "out"), "--date", "2021-06-20"])
+    assert unnamed.exit_code == 2 and "--old-label" in unnamed.output    # a folder's path is never printed
     note = CliRunner().invoke(main, ["revision-note", str(data), str(new), "--data", str(data), "--out",
-                                     str(tmp_path / "out"), "--date", "2021-06-20"])
+                                     str(tmp_path / "out"), "--date", "2021-06-20",
+                                     "--old-label", "2021年3月7日印发时的数据", "--new-label", "2021年6月18日核实后的数据"])
     assert note.exit_code == 0, note.output
     pdf = tmp_path / "out/2021/修订说明/修订说明-20210620.pdf"
     text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "修订后" in text and "3.6" in text and "3.5" in text and "镇江市" in text
+    flat = "".join(text.split())
+    assert "对2021年3月7日印发时的数据作了修订，修订后为2021年6月18日核实后的数据" in flat
+    assert str(tmp_path) not in text and "/" not in flat.replace("吨/平方千米", "")   # no paths
+    assert "《2021年大气污染防治目标责任书（镇江市）》" in flat and "镇江市附件数据（XLSX）" in flat
 
 
 def test_diff_between_git_revisions(tmp_path):

@@ -117,3 +117,27 @@ def test_task_lists_only_for_departments(tmp_path):
     names = {p.stem for p in tmp_path.rglob("*.pdf")}
     assert "省生态环境厅" in names and len(names) == 21
     assert not names & {"省各有关部门", "省各相关部门", "县级以上人民政府确定的监督管理部门"}
+
+
+def test_revision_note_cites_issued_documents_by_title_and_number_as_of_its_date(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(DATA, old)
+    issued = invoke("issue", "bulletin", "--data", old, "--out", tmp_path / "out", "--month", MAY, "--number", NUMBER,
+                    "--date", "2021-06-10")
+    assert issued.exit_code == 0, issued.output
+    shutil.copytree(old, new)
+    csv = tmp_path / "南京.csv"
+    csv.write_text(CSV, encoding="utf-8")
+    assert invoke("submit", csv, "--month", MAY, "--data", new).exit_code == 0
+    labels = ["--old-label", "6月10日印发时的数据", "--new-label", "南京市6月18日更正后的数据"]
+    texts = {}
+    for date in ("2021-06-20", "2021-06-09"):
+        out = tmp_path / f"note-{date}"
+        note = invoke("revision-note", old, new, "--data", new, "--out", out, "--date", date, *labels)
+        assert note.exit_code == 0, note.output
+        texts[date] = flat(pdf_text(next(out.rglob("*.pdf"))))
+    after = texts["2021-06-20"]
+    assert "以下已印发的文件涉及上述数值，原文件不再改动，相关内容以本说明为准：《关于2021年5月全省环境空气质量状况的通报》（苏大气办〔2021〕105号）" in after
+    assert "2021年6月全省" not in after and "2021年12月" not in after       # drafts were never sent to anyone
+    assert "重新生成" not in after and str(tmp_path) not in after and "HEAD" not in after
+    assert "苏大气办〔2021〕105号" not in texts["2021-06-09"]                 # not yet issued on that date

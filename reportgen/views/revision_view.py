@@ -45,18 +45,55 @@ def stated_totals_note(report) -> list[str]:
     return notes
 
 
-def revision_view(report, profile: Profile, date: dt.date) -> dict:
+def _cited(title: str, number: str | None) -> str:
+    return f"《{title}》（{number}）" if number else f"《{title}》"
+
+
+def affected_documents(report, date: dt.date) -> tuple[list[str], list[str]]:
+    """(issued documents whose figures the revision changes, cited by title and 文号; other documents
+    remade from the revised data, by title), as they stand on `date`: bulletins that were not issued by
+    then, or are dated later, are not mentioned (recipients never had them)."""
+    issued, remade = [], []
+    records = {r.document: r for r in report.records}
+    seen = set()
+    for path in report.documents_changed:
+        doc = report.documents.get(path)
+        if doc is None or doc.title in seen:
+            continue
+        seen.add(doc.title)
+        record = doc.issue or records.get(f"{doc.folder}/{doc.name}")
+        if record is not None:
+            if record.date <= date:
+                issued.append(_cited(record.title, record.doc_number))
+        elif doc.template == "bulletin.html.j2":
+            continue
+        else:
+            masthead = report.plan.notice.masthead if doc.template == "notice.html.j2" else None
+            if doc.sheets is not None:   # a unit's annex figures as a spreadsheet, not a 公文
+                remade.append(f"{doc.title}（XLSX）")
+            else:
+                remade.append(_cited(doc.title, masthead.doc_number if masthead else None))
+    return issued, remade
+
+
+def sentence_rows(report) -> list[list[str]]:
+    return [[getattr(c, "where", ""), getattr(c, "old", ""), getattr(c, "new", "")] for c in report.sentences]
+
+
+def revision_view(report, profile: Profile, date: dt.date, old_label: str, new_label: str) -> dict:
+    """`old_label`, `new_label`: how the office names the two versions (a date or its own words)."""
     plan = report.plan
+    issued, remade = affected_documents(report, date)
     return {
         "title": f"关于{plan.year}年大气污染防治数据修订情况的说明",
-        "old_label": report.old_label, "new_label": report.new_label,
+        "old_label": old_label, "new_label": new_label,
         "changes": change_rows(report.changes),
         "moved": change_rows(report.moved),
         "stated_notes": stated_totals_note(report),
         "ranks": rank_rows(report.ranks),
-        "documents": document_names(report.documents_changed),
-        "added": document_names(report.documents_added),
-        "removed": document_names(report.documents_removed),
+        "sentences": sentence_rows(report),
+        "issued": issued,
+        "remade": remade,
         "recipients": plan.notice.recipients,
         "signature": signature_view(plan.notice.issuer, date, False, profile),
     }
