@@ -332,6 +332,10 @@ CASES = [
     Case("xlsx-malformed-sheet-xml", form_patched(SHEET, lambda x: x[: len(x) // 2]), ["不是有效的XML"]),
     Case("xlsx-bad-shared-string-index", form_patched(SHEET, cell_xml("V4", "<v>999</v>", ' t="s"')),
          ["不存在的文字条目"]),
+    Case("xlsx-strict-open-xml", form_patched("xl/workbook.xml", lambda x: x.replace(
+        "http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")),
+         ["Strict Open XML"]),
+    Case("device-not-a-file", lambda tmp, plan: Path("/dev/zero"), ["不是普通文件"]),
     Case("xlsx-too-many-parts", form_patched("none", lambda x: x, {f"xl/media/x{i}.bin": b"" for i in range(250)}),
          ["部件过多"]),
 ]

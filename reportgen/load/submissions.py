@@ -94,6 +94,8 @@ def _shown(text: str, limit: int = 40) -> str:
 def read_limited(path: Path) -> bytes:
     """The file's bytes, refusing (ValueError, Chinese) a file larger than a form can be, before
     reading it."""
+    if not path.is_file():   # a device, a pipe: reading could block or never end
+        raise ValueError("不是普通文件；请选择报送表文件（.xlsx 或 .csv）")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ValueError(f"文件过大（{size / 1024 / 1024:.1f} MB）；报送表不超过{MAX_FILE_BYTES // 1024 // 1024} MB，"

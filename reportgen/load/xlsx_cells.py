@@ -194,6 +194,9 @@ def sheet_rows(source, data_sheet: str) -> list[tuple[int, list[Cell | None]]]:
     which must be visible; without one, the only visible sheet. Raises XlsxRefused."""
     reader = _Reader(source)
     workbook = reader.xml("xl/workbook.xml")
+    if workbook.tag != f"{M}workbook":   # e.g. "Strict Open XML" (another namespace), or not a workbook at all
+        raise XlsxRefused("不是常见的 Excel 工作簿格式（可能保存成了“Strict Open XML 电子表格”）；"
+                          "请在Excel/WPS中另存为“Excel 工作簿（.xlsx）”后重新报送")
     sheets = workbook.findall("m:sheets/m:sheet", NS)
     visible = [s for s in sheets if (s.get("state") or "visible") == "visible"]
     named = [s for s in sheets if (s.get("name") or "").strip() == data_sheet]
