@@ -57,9 +57,26 @@ class Responsibility:
 
 
 @dataclass(frozen=True)
+class FigureRef:
+    """An annex figure written in plan text as a reference (load/figure_refs.py), e.g.
+    "{附件6.全省.VOCs综合治理项目}": the paragraph's text carries the figure as the annex prints it."""
+
+    written: str               # as written in workplan.yaml, braces included
+    annex: int
+    unit: str | None           # the row's unit (full name); None: the 全省 row, or the row count
+    column: str | None         # the column's key; None: the number of rows of the table (行数)
+    scale: str                 # "" (as printed) or "万" (3.1 for 31000)
+    text: str                  # the figure as printed in the paragraph ("（待补充）" when missing)
+    label: str                 # the figure named for readers: "附件6 全省 VOCs综合治理项目", "附件2 行数"
+    position: int              # where `text` starts in the paragraph's rendered text
+
+
+@dataclass(frozen=True)
 class Paragraph:
-    text: str
+    text: str                                  # as printed: figure references already rendered
     responsibility: Responsibility | None = None
+    template: str | None = None                # the text as written, when it holds figure references
+    figures: tuple[FigureRef, ...] = ()        # the references in it, in order
 
 
 @dataclass(frozen=True)

@@ -56,3 +56,17 @@ def compute_annex_totals(table: AnnexTable) -> list[Problem]:
                 f"（请核对 {table.csv_path.name if table.csv_path else ''} 中各市的数值或此处的公布值）",
                 row=rule.stated_lines.get(col.key), field=f"total.stated.{col.key}"))
     return problems
+
+
+def annex_figure(table: AnnexTable, unit_name: str | None, column_key: str | None) -> Cell:
+    """The figure a plan text refers to (load/figure_refs.py): the 全省 cell of a column (unit_name None),
+    a unit's cell, or the number of rows of the table (column_key None). Call after compute_annex_totals;
+    a cell that is missing, or a unit without a row, is MISSING."""
+    if column_key is None:
+        return Cell(str(len(table.rows)), Decimal(len(table.rows)))
+    if unit_name is None:
+        return table.total.get(column_key, MISSING)
+    for row in table.rows:
+        if row.unit is not None and row.unit.name == unit_name:
+            return row.cells.get(column_key, MISSING)
+    return MISSING

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -12,6 +13,7 @@ from ..problems import DataError, Problems
 from ..responsibility import short_name
 from .annexes import load_annex
 from .bulletin import load_bulletin_settings
+from .figure_refs import ProseFigures
 from .letters import load_letter_settings
 from .units import load_units
 from .yaml_file import check_keys, describe, is_kind, line_of, optional, read_yaml, require, text_list
@@ -37,9 +39,11 @@ def load_plan(root: Path) -> tuple[Plan, Problems]:
         raise DataError(problems.items)
     units = load_units(root / "units.csv", problems)
     departments = _load_departments(root / "departments.yaml", problems)
-    notice = _load_notice(root / "notice.yaml", problems)
+    prose = ProseFigures(problems)   # plan texts, whose figure references are rendered once the annexes are read
+    notice = _load_notice(root / "notice.yaml", problems, prose)
     # departments None: departments.yaml could not be read, its own error says why; names are not checked
-    workplan = _load_workplan(root / "workplan.yaml", None if departments is None else set(departments), problems)
+    workplan = _load_workplan(root / "workplan.yaml", None if departments is None else set(departments), problems,
+                              prose)
     annexes = {}
     for schema in sorted((root / "annexes").glob("annex*.yaml"), key=lambda p: (len(p.name), p.name)):
         table = load_annex(schema, units, problems)
@@ -55,6 +59,13 @@ def load_plan(root: Path) -> tuple[Plan, Problems]:
     for table in annexes.values():
         for p in compute_annex_totals(table):
             problems.items.append(p)
+    # annex files that exist but could not be read: references to them are not reported again
+    unreadable = {int(m.group(1)) for p in (root / "annexes").glob("annex*.yaml")
+                  if (m := re.fullmatch(r"annex([0-9]+)\.yaml", p.name))} - set(annexes)
+    rendered = prose.render(annexes, units, unreadable)
+    prose.check_typed(annexes)
+    if workplan is not None:
+        workplan = _with_rendered_figures(workplan, rendered)
     letters = None
     if (root / "letters.yaml").exists():
         letters = load_letter_settings(root / "letters.yaml", set(annexes), problems)
@@ -138,7 +149,7 @@ def _load_imprint(data, path: Path, problems: Problems) -> Imprint | None:
     return None
 
 
-def _load_notice(path: Path, problems: Problems) -> Notice | None:
+def _load_notice(path: Path, problems: Problems, prose: ProseFigures | None = None) -> Notice | None:
     data = read_yaml(path, problems)
     if data is None:
         return None
@@ -147,6 +158,9 @@ def _load_notice(path: Path, problems: Problems) -> Notice | None:
     fields = {k: require(data, k, path, problems, t) for k, t in (
         ("issuer", str), ("date", dt.date), ("recipients", str), ("title", str), ("attachments", list))}
     fields["body"] = text_list(data, "body", path, problems, allow_empty_list=False)
+    if prose is not None:
+        for i, text in enumerate(fields["body"] or []):
+            prose.add_plain(text, path, line_of(data["body"], i), f"body[{i}]")
     title_lines = data.get("title_lines") or [fields["title"]]
     if not isinstance(title_lines, list) or not all(isinstance(t, str) for t in title_lines):
         problems.error(path, "title_lines 应为文字列表，每项一行", data.line_of("title_lines"), field="title_lines")
@@ -173,7 +187,11 @@ def _load_notice(path: Path, problems: Problems) -> Notice | None:
                   masthead, imprint)
 
 
-def _load_workplan(path: Path, departments: set[str] | None, problems: Problems) -> WorkPlan | None:
+def _load_workplan(path: Path, departments: set[str] | None, problems: Problems,
+                   prose: ProseFigures | None = None) -> WorkPlan | None:
+    """The work plan as written; paragraph texts are handed to `prose`, which renders their figure
+    references once the annexes are loaded (_with_rendered_figures)."""
+    prose = prose if prose is not None else ProseFigures(problems)
     data = read_yaml(path, problems)
     if data is None:
         return None
@@ -195,6 +213,7 @@ def _load_workplan(path: Path, departments: set[str] | None, problems: Problems)
             if isinstance(raw, dict) and raw.get("responsibility") is not None:
                 resp = responsibility(raw["responsibility"], f + ".responsibility")
             if text is not None:
+                prose.add(text, path, raw.line_of("text"), f)
                 out.append(Paragraph(text, resp))
         return tuple(out)
 
@@ -249,6 +268,32 @@ def _load_workplan(path: Path, departments: set[str] | None, problems: Problems)
             sections.append(Section(number, title, tuple(subs)))
     title = require(data, "title", path, problems, str)
     preamble = text_list(data, "preamble", path, problems, required=False) or []
+    for i, text in enumerate(preamble):
+        prose.add_plain(text, path, line_of(data["preamble"], i), f"preamble[{i}]")
     if len(problems.errors) > before:
         return None
     return WorkPlan(title, tuple(preamble), tuple(sections))
+
+
+def _with_rendered_figures(workplan: WorkPlan, rendered: dict) -> WorkPlan:
+    """The work plan with each paragraph that holds figure references printed with the figures
+    (`rendered`: the paragraph's field, as named while loading → (text, references))."""
+
+    def paragraphs(items, field: str):
+        out = []
+        for i, p in enumerate(items):
+            found = rendered.get(f"{field}[{i}]")
+            out.append(p if found is None else
+                       dataclasses.replace(p, text=found[0], template=p.text, figures=found[1]))
+        return tuple(out)
+
+    sections = []
+    for i, sec in enumerate(workplan.sections):
+        subs = []
+        for j, sub in enumerate(sec.subsections):
+            g = f"sections[{i}].subsections[{j}]"
+            items = tuple(dataclasses.replace(item, paragraphs=paragraphs(item.paragraphs, f"{g}.items[{k}].paragraphs"))
+                          for k, item in enumerate(sub.items))
+            subs.append(dataclasses.replace(sub, paragraphs=paragraphs(sub.paragraphs, f"{g}.paragraphs"), items=items))
+        sections.append(dataclasses.replace(sec, subsections=tuple(subs)))
+    return dataclasses.replace(workplan, sections=tuple(sections))
