@@ -128,11 +128,12 @@ def test_county_lists_in_every_format(hand_made, fmt):
     path = hand_made[fmt]
     text = flat(pdf_text(path) if fmt == "pdf" else docx_text(path) if fmt == "docx"
                 else re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8")))
-    assert ("2021年5月，54个县（市、区）中，PM2.5浓度相对较好的前10位（1—10名）依次是："
+    assert ("2021年5月，53个县（市、区）中，PM2.5浓度相对较好的前10位（1—10名）依次是："
             f"{EXPECTED_TOP}。") in text
     assert f"PM2.5浓度相对较差的后10位（倒1—10名）依次是：{EXPECTED_BOTTOM}。" in text
     assert "注：PM2.5为逆指标，数值越小越好。并列的区县按行政区划代码排列。" in text
-    assert f"{C[20].short_name}（5月无有效数据：设备故障，本月无有效数据）未参与排名" in text
+    assert f"未参与排名：{C[20].short_name}（设备故障，本月无有效数据）。" in text       # the 备注, in the month
+    assert f"未参与排名：{C[20].short_name}（1—5月无有效数据）。" in text               # 1—5月: no "本月"
     # no data for 2020: the improvement rankings are not made, and the bulletin says why
     assert "因无上年同期数据，不进行PM2.5浓度改善幅度排名" in text
     # bottom 5 in March, April and May

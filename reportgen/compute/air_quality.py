@@ -6,13 +6,17 @@ Methods (documented here because the bulletin's numbers depend on them):
   days of the period.
 - 优良天数比率 of several months: Σ优良天数 / Σ有效监测天数 × 100. A month that gave only the ratio
   cannot be added up, so the period has no ratio (and says why); nothing is estimated.
-- 综合指数 (HJ 633/663 + bulletin.md §4): Σ C_i/S_i over the six pollutants, for a single month only:
-  the CO and O3 percentiles of several months cannot be derived from monthly percentiles.
+- 综合指数 (HJ 633/663 + bulletin.md §4, compute/composite_index.py): Σ C_i/S_i over the six pollutants.
+  A single month from the values the city reported; a quarter or 1—N月 only from the daily values
+  (日均值) of every month of the period, because the CO and O3 percentiles of several months cannot be
+  derived from monthly percentiles. Without daily values the period has no index, and says why.
 - 改善幅度: PM2.5 and 综合指数 (本期 − 上年同期)/上年同期 × 100 (%); 优良天数比率 本期 − 上年同期
   (percentage points). Computed from unrounded values.
 - Province (全省): the arithmetic mean of the 13 cities' values; missing if any city's is missing.
 - A month without valid data (not submitted, or reported empty with a 备注) leaves the unit without a
-  value for every period containing it, with the reason.
+  value for every period containing it, with the reason worded for the period: a single month's reason
+  is bare ("南京市未报送", "无有效数据：设备故障"); a longer period's names its months ("3月、5月无有效数据")
+  and leaves out the 备注 (whose "本月" would be wrong there).
 """
 
 from __future__ import annotations
@@ -22,11 +26,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import SubmissionArchive, Unit
+from .composite_index import STANDARDS, days_of, index_parts, min_days, period_concentrations  # noqa: F401
 
-STANDARDS = {  # S_i of the composite index; CO in mg/m³
-    "pm25": Decimal(35), "pm10": Decimal(70), "so2": Decimal(60), "no2": Decimal(40),
-    "co": Decimal(4), "o3": Decimal(160),
-}
+POLLUTANT_NAMES = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "co": "CO", "o3": "O3"}
 QUARTERS = {1: (1, 2, 3), 2: (4, 5, 6), 3: (7, 8, 9), 4: (10, 11, 12)}
 
 
@@ -74,64 +76,112 @@ class Figures:
     pm25: Decimal | None
     good_rate: Decimal | None
     composite: Decimal | None
-    reasons: dict[str, str]     # indicator → why it has no value
+    reasons: dict[str, str]     # indicator → why it has no value, worded for the period
+    composite_parts: dict[str, Decimal] | None = None   # C_i/S_i of the six pollutants (污染负荷比)
 
 
 def _month_label(key: str) -> str:
     return f"{int(key[5:])}月"
 
 
+def _months_text(keys: list[str]) -> str:
+    """3月 / 3月、5月 / 1—5月 (a run of three or more months)"""
+    runs: list[list[int]] = []
+    for m in (int(k[5:]) for k in keys):
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    parts = []
+    for run in runs:
+        parts += [f"{run[0]}—{run[-1]}月"] if len(run) >= 3 else [f"{m}月" for m in run]
+    return "、".join(parts)
+
+
+def _why(failures: list[tuple[str, str]], single: bool) -> str:
+    """One reason for a period from (month key, what is wrong that month): in a single month the bare
+    reason; over several months each reason with its months ("3月、5月无有效数据"), no month's 备注
+    (its "本月" would be wrong in a 1—N月 context)."""
+    if single:
+        return failures[0][1]
+    by_reason: dict[str, list[str]] = {}
+    for key, what in failures:
+        by_reason.setdefault(what, []).append(key)
+    return "，".join(f"{_months_text(keys)}{what}" for what, keys in by_reason.items())
+
+
 def unit_figures(archive: SubmissionArchive, unit: Unit, period: Period) -> Figures:
+    single = len(period.months) == 1
     reasons: dict[str, str] = {}
     reports = []
+    absent: list[tuple[str, str]] = []
     for key in period.keys:
         report = archive.report(unit, key)
         if report is None:
-            why = f"{_month_label(key)}未报送" if key in archive.current else f"{_month_label(key)}无报送数据"
-            reasons = {k: why for k in ("pm25", "good_rate", "composite")}
-            return Figures(None, None, None, reasons)
+            if key not in archive.current:
+                absent.append((key, "无报送数据"))
+            else:
+                city = unit.name if unit.level == "city" else unit.parent
+                absent.append((key, "未报送" if unit.level == "city" else f"{city}未报送"))
         reports.append((key, report))
+    if absent:
+        why = _why(absent, single)
+        return Figures(None, None, None, {k: why for k in ("pm25", "good_rate", "composite")})
+
+    def no_data(key, r) -> str:
+        if single and r.remark:   # the 备注 as the office wrote it, once
+            return r.remark if "数据" in r.remark else f"无有效数据：{r.remark}"
+        return "无有效数据"
 
     pm25 = None
-    weighted, weights = Decimal(0), Decimal(0)
-    for key, r in reports:
-        if "pm25" not in r.values:
-            reasons["pm25"] = f"{_month_label(key)}无有效数据" + (f"：{r.remark}" if r.remark else "")
-            break
-        days = r.values.get("valid_days") or Decimal(calendar.monthrange(int(key[:4]), int(key[5:]))[1])
-        weighted += r.values["pm25"] * days
-        weights += days
+    failed = [(key, no_data(key, r)) for key, r in reports if "pm25" not in r.values]
+    if failed:
+        reasons["pm25"] = _why(failed, single)
     else:
+        weighted, weights = Decimal(0), Decimal(0)
+        for key, r in reports:
+            days = r.values.get("valid_days") or Decimal(calendar.monthrange(int(key[:4]), int(key[5:]))[1])
+            weighted += r.values["pm25"] * days
+            weights += days
         pm25 = weighted / weights
 
     good_rate = None
-    if len(reports) == 1 and "good_days" not in reports[0][1].values and "good_rate" in reports[0][1].values:
+    if single and "good_days" not in reports[0][1].values and "good_rate" in reports[0][1].values:
         good_rate = reports[0][1].values["good_rate"]
     else:
-        good, valid = Decimal(0), Decimal(0)
-        for key, r in reports:
-            if "good_days" not in r.values:
-                if "good_rate" in r.values:
-                    reasons["good_rate"] = f"{_month_label(key)}只报送了优良天数比率，无法累计"
-                else:
-                    reasons["good_rate"] = f"{_month_label(key)}无有效数据" + (f"：{r.remark}" if r.remark else "")
-                break
-            good += r.values["good_days"]
-            valid += r.values["valid_days"]
+        failed = [(key, "只报送了优良天数比率，无法累计" if "good_rate" in r.values else no_data(key, r))
+                  for key, r in reports if "good_days" not in r.values]
+        if failed:
+            reasons["good_rate"] = _why(failed, single)
         else:
+            good = sum(r.values["good_days"] for _, r in reports)
+            valid = sum(r.values["valid_days"] for _, r in reports)
             good_rate = good / valid * 100
 
-    composite = None
-    if len(reports) > 1:
-        reasons["composite"] = "季度、累计综合指数需要逐日数据"
-    else:
+    composite, parts = None, None
+    if single:
         key, r = reports[0]
-        absent = [k for k in STANDARDS if k not in r.values]
-        if absent:
-            reasons["composite"] = f"{_month_label(key)}未报送全部六项污染物"
+        parts = index_parts(r.values)
+        if parts is None:
+            reasons["composite"] = "未报送全部六项污染物"
+    else:
+        # a period's CO and O3 percentiles need every day of the period (HJ 663): the daily sheets
+        missing = [(key, "未报送日均值") for key, r in reports if days_of(r) is None]
+        if missing:
+            reasons["composite"] = _why(missing, False)
         else:
-            composite = sum(r.values[k] / STANDARDS[k] for k in STANDARDS)
-    return Figures(pm25, good_rate, composite, reasons)
+            months = [(period.year, int(key[5:]), days_of(r)) for key, r in reports]
+            values, short = period_concentrations(months)
+            parts = index_parts(values)
+            if parts is None:
+                counted: dict[int, list[str]] = {}
+                for m, p, _ in short:
+                    counted.setdefault(m, []).append(POLLUTANT_NAMES[p])
+                reasons["composite"] = "，".join(
+                    f"{m}月{'、'.join(names)}日均值不足{min_days(period.year, m)}天" for m, names in counted.items())
+    if parts is not None:
+        composite = sum(parts.values())
+    return Figures(pm25, good_rate, composite, reasons, parts)
 
 
 def change(current: Decimal | None, previous: Decimal | None, relative: bool) -> Decimal | None:

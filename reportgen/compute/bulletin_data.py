@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from ..model import Plan, SubmissionArchive, Unit
 from .air_quality import INDICATORS, Figures, Period, indicator_value, unit_figures
-from .ranking import Entry, Ranking, rank
+from .ranking import Entry, Precision, Ranking, rank
+
+
+def precision(settings, indicator: str) -> Precision:
+    """The indicator's printing and ranking precision from bulletin.yaml (ranking.by_indicator), else
+    the file's default (ranking.decimals, ranking.rounding)."""
+    own = dict(getattr(settings, "precision", ()) or ())
+    return own.get(indicator) or Precision(settings.decimals, settings.rounding)
 
 
 class BulletinData:
@@ -32,5 +39,6 @@ class BulletinData:
 
     def ranking(self, units: list[Unit], indicator: str, period: Period) -> Ranking:
         s = self.plan.bulletin
-        return rank(self.entries(units, indicator, period), INDICATORS[indicator].better, s.decimals, s.rounding,
+        p = precision(s, indicator)
+        return rank(self.entries(units, indicator, period), INDICATORS[indicator].better, p.decimals, p.rounding,
                     s.missing)

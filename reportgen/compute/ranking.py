@@ -1,7 +1,9 @@
 """Ranking of units on one indicator: pure functions, no I/O, no wording.
 
-Rules (../shared/docs/bulletin.md §2): values are ranked after rounding to a fixed number of decimals
-(1 by default, "按保留1位小数排名"); competition ranking (1, 2, 3, 3, 3, 3, 7, …); members of a tie are
+Rules (../shared/docs/bulletin.md §2): values are ranked after rounding to the number of decimals the
+bulletin prints for the indicator (Precision: 1 for PM2.5 and rates, "按保留1位小数排名"; 2 for
+综合指数, whose published values 3.63 / 3.68 / 3.71 are distinct ranks), so that two units tie exactly
+when their printed values are equal; competition ranking (1, 2, 3, 3, 3, 3, 7, …); members of a tie are
 kept in the units' fixed order (行政区划代码); a 前N list holds every unit whose rank is ≤ N, a 后N list
 every unit whose rank counted from the worst end is ≤ N, worst first.
 
@@ -19,6 +21,14 @@ from typing import Sequence
 from ..model import Unit
 
 ROUNDING = {"half_even": ROUND_HALF_EVEN, "half_up": ROUND_HALF_UP}
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How an indicator's values are rounded, for printing and for ranking alike."""
+
+    decimals: int = 1
+    rounding: str = "half_even"      # "half_even" (GB/T 8170) | "half_up"
 
 
 @dataclass(frozen=True)

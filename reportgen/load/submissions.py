@@ -405,7 +405,11 @@ def read_submission(path: Path, month: str, units: Units, annex6, problems: Prob
     _check_title(path, rows[:header_at], month, city, units, problems)
     if len(problems.errors) > before:
         return None
-    return [reports[u.name] for u in expected if u.name in reports]
+    result = [reports[u.name] for u in expected if u.name in reports]
+    if path.suffix.lower() == ".xlsx":   # the optional daily sheet “日均值” (load/daily_sheet.py)
+        from .daily_sheet import attach_daily_values
+        return attach_daily_values(path, data, month, units, result, problems)
+    return result
 
 
 def _check_title(path: Path, title_rows, month: str, city: Unit, units: Units, problems: Problems) -> None:

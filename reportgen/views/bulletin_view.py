@@ -11,9 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..compute.air_quality import Period, change, mean, period_for, previous_months
-from ..compute.bulletin_data import BulletinData
-from ..compute.ranking import consecutive_bottom, rounded
+from ..compute.air_quality import POLLUTANT_NAMES, Period, change, mean, period_for, previous_months
+from ..compute.bulletin_data import BulletinData, precision
+from ..compute.composite_index import POLLUTANTS, load_shares
+from ..compute.ranking import Ranking, consecutive_bottom, rounded
 from ..model import IssueRecord, Masthead, Plan, SubmissionArchive, Unit
 from ..profile import Profile
 from .notice_view import masthead_view, signature_view
@@ -32,6 +33,10 @@ INDICATOR_WORDING = {
     "composite_change": ("环境空气质量综合指数改善幅度", "%", "环境空气质量综合指数改善幅度为逆指标，数值越小越好。"),
 }
 TIE_NOTE = "并列的区县按行政区划代码排列。"
+# the annexes of the work plan a bulletin reads (targets, projects): only their gaps concern it
+BULLETIN_ANNEXES = (1, 2, 6)
+# how an order is worded, by the indicator's direction (逆指标 low first, 正指标 high first)
+ORDER_WORDS = {"lower": "由低到高", "higher": "由高到低"}
 
 
 def month_label(month: str) -> str:
@@ -55,6 +60,39 @@ def tie_list(groups, name=lambda u: u.short_name) -> str:
         first, *rest = [name(p.unit) for p in group]
         parts.append(first + (f"（{'、'.join(rest)}并列）" if rest else ""))
     return "、".join(parts)
+
+
+def not_ranked_groups(entries, name=lambda u: u.short_name) -> list[tuple[str, str]]:
+    """Units without a ranking grouped by reason, in the order each reason first appears (units in
+    fixed order): [("六合、溧水", "南京市未报送"), …]."""
+    groups: dict[str, list[str]] = {}
+    for e in entries:
+        groups.setdefault(e.reason or "无有效数据", []).append(name(e.unit))
+    return [("、".join(names), reason) for reason, names in groups.items()]
+
+
+def not_ranked_text(entries, name=lambda u: u.short_name) -> str:
+    """未参与排名：六合、溧水（南京市未报送）；江宁（无有效数据：设备故障）"""
+    groups = not_ranked_groups(entries, name)
+    if not groups:
+        return ""
+    return "未参与排名：" + "；".join(f"{names}（{reason}）" for names, reason in groups)
+
+
+def common_reason(entries) -> str:
+    """The reason no unit could be ranked: the one most units share (for the improvement rankings,
+    "无上年同期数据", whatever else a few units lack)."""
+    reasons = [e.reason or "无有效数据" for e in entries]
+    return max(sorted(set(reasons)), key=reasons.count) if reasons else "无有效数据"
+
+
+def distinct_periods(periods: list[Period]) -> list[Period]:
+    """Periods with the same months once (January's 1月 and 1—1月; March's 第一季度 and 1—3月)."""
+    out: list[Period] = []
+    for p in periods:
+        if all(q.months != p.months for q in out):
+            out.append(p)
+    return out
 
 
 @dataclass(frozen=True)
@@ -122,12 +160,66 @@ def _missing_note(cities: list[Unit], figures: list) -> str:
     reasons = {r for _, r in missing}
     if len(missing) == len(cities) and len(reasons) == 1:
         return reasons.pop()
-    return "、".join(c.short_name for c, _ in missing) + "无有效数据"
+    names = [c.short_name for c, _ in missing]
+    return f"{'、'.join(names)}无有效数据" if len(names) <= 6 else f"{'、'.join(names[:3])}等{len(names)}个设区市无有效数据"
 
 
 def draft_doc_number(pattern: str, year: int, month: int) -> str:
     """The 文号 of a draft: the pattern with its serial left blank for the office to give when issuing."""
     return pattern.format(year=year, month=month, serial="　　")
+
+
+def _order_sentence(label: str, ranking: Ranking, what: str, name: str, better: str) -> str:
+    """2021年1—5月，11个设区市PM2.5浓度由低到高依次为：……（徐州、宿迁未参与排名：…）。 The count is the
+    number ranked; fewer than 2 ranked: no order."""
+    n = len(ranking.placed)
+    if n < 2:
+        return f"{label + '，' if label else ''}有{name}数据的{what}不足2个，不进行排名。"
+    text = f"{label}，" if label else ""
+    text += f"{n}个{what}{name}{ORDER_WORDS[better]}依次为：{tie_list(ranking.groups())}"
+    if ranking.not_ranked:
+        text += f"（{not_ranked_text(ranking.not_ranked)}）"
+    return text + "。"
+
+
+def _county_list(label: str, ranking: Ranking, key: str, n: int, what: str = "县（市、区）") -> dict:
+    """The paragraphs of one indicator's county ranking for one period (bulletin.md §3 wording)."""
+    name, _, note = INDICATOR_WORDING[key]
+    better = "lower" if key in ("pm25", "pm25_change", "composite", "composite_change") else "higher"
+    ranked = len(ranking.placed)
+    out = {"name": name, "note": note + TIE_NOTE, "not_ranked": not_ranked_text(ranking.not_ranked), "lines": []}
+    if ranked == 0:
+        out["lines"] = [f"{label}，因{common_reason(ranking.not_ranked)}，不进行{name}排名。"]
+        out["note"], out["not_ranked"] = "", ""
+    elif ranked < 2:
+        out["lines"] = [f"{label}，有{name}数据的{what}不足2个，不进行排名。"]
+        out["note"] = ""
+    elif ranked <= 2 * n:   # the 前N and 后N lists would overlap: one order, best first
+        out["lines"] = [f"{label}，{ranked}个{what}中，{name}{ORDER_WORDS[better]}依次为：{tie_list(ranking.groups())}。"]
+    else:
+        out["lines"] = [f"{label}，{ranked}个{what}中，{name}相对较好的前{n}位（1—{n}名）依次是：{tie_list(ranking.top(n))}。",
+                        f"{name}相对较差的后{n}位（倒1—{n}名）依次是：{tie_list(ranking.bottom(n))}。"]
+    return out
+
+
+def _composite_table(data: BulletinData, cities: list[Unit], period: Period, fmt: "Formats", places: int) -> dict | None:
+    """表：各设区市环境空气质量综合指数、首要污染物和污染负荷比 (bulletin.md §4), where a city reported all six
+    pollutants; the others are grey, not estimated."""
+    rows, any_value = [], False
+    for c in cities:
+        f = data.figures(c, period)
+        if f.composite_parts is None:
+            rows.append([c.short_name, MISSING_TEXT, MISSING_TEXT] + [MISSING_TEXT] * len(POLLUTANTS))
+            continue
+        any_value = True
+        shares = load_shares(f.composite_parts)
+        first = max(POLLUTANTS, key=lambda k: (f.composite_parts[k], -POLLUTANTS.index(k)))
+        rows.append([c.short_name, fmt.number(f.composite, places), POLLUTANT_NAMES[first]]
+                    + [fmt.number(shares[k], 1) for k in POLLUTANTS])
+    if not any_value:
+        return None
+    return {"rows": rows, "pollutants": [POLLUTANT_NAMES[k] for k in POLLUTANTS],
+            "missing": [r[0] for r in rows if r[1] == MISSING_TEXT]}
 
 
 def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: Profile,
@@ -143,13 +235,18 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
     this_month, cumulative = period_for(month, "month"), period_for(month, "cumulative")
     in_plan_year = year == plan.year
     submitted = archive.current.get(month, {})
+    min_cities = getattr(s, "min_cities", 1)
+    ranks = len(submitted) >= min_cities        # a thin month: figures only, no rankings
+    submitted_names = "、".join(c.short_name for c in cities if c.name in submitted)
+    thin_reason = (f"{month_label(month)}报送数据的设区市只有{len(submitted)}个（{submitted_names}），"
+                   f"不足{min_cities}个" if not ranks else "")
 
     # 一、全省总体情况
     province = []
-    for period in ([this_month] if mon == 1 else [this_month, cumulative]):
+    for period in distinct_periods([this_month, cumulative]):
         p = _province(data, cities, period)
         province.append({
-            "label": period_label(period), "cumulative": period.kind == "cumulative",
+            "label": period_label(period), "cumulative": period.months == cumulative.months,
             "pm25": fmt.number(p["pm25"], 0), "pm25_trend": fmt.trend(p["pm25_change"], "%"),
             "good_rate": fmt.number(p["good_rate"], 1), "good_rate_trend": fmt.trend(p["good_rate_change"], "个百分点"),
             "missing": p["missing"],
@@ -176,47 +273,51 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
         placed, placed_rate = cum_rank.rank_of(c), rate_rank.rank_of(c)
         pm25_rows.append([c.short_name, fmt.number(now.pm25, 0), fmt.signed(change(now.pm25, before_m.pm25, True)),
                           cum_text, fmt.signed(change(cum.pm25, before_c.pm25, True)),
-                          str(placed.rank) if placed and placed.value is not None else MISSING_TEXT,
+                          str(placed.rank) if ranks and placed and placed.value is not None else MISSING_TEXT,
                           fmt.number(pm25_target, 0) if pm25_target is not None else MISSING_TEXT, pm_status])
         rate_rows.append([c.short_name, fmt.number(now.good_rate, 1),
                           fmt.signed(change(now.good_rate, before_m.good_rate, False)),
                           cum_rate_text, fmt.signed(change(cum.good_rate, before_c.good_rate, False)),
-                          str(placed_rate.rank) if placed_rate and placed_rate.value is not None else MISSING_TEXT,
+                          str(placed_rate.rank) if ranks and placed_rate and placed_rate.value is not None else MISSING_TEXT,
                           fmt.number(rate_target, 1) if rate_target is not None else MISSING_TEXT, rate_status])
         {"达标": pm25_ok, "未达标": pm25_not}.get(pm_status, []).append(c.short_name)
         {"达标": rate_ok, "未达标": rate_not}.get(rate_status, []).append(c.short_name)
         chart_rows.append((c.short_name, float(rounded(cum.pm25, 1)) if cum.pm25 is not None else None,
                            float(pm25_target) if pm25_target is not None else None))
-    city_values = [pm25_month[c.name].pm25 for c in cities if pm25_month[c.name].pm25 is not None]
-    city_rates = [pm25_month[c.name].good_rate for c in cities if pm25_month[c.name].good_rate is not None]
-    regions = []
-    for region in REGIONS:
-        members = [c for c in cities if c.region == region]
-        r = data.ranking(members, "pm25", cumulative)
-        county_members = [u for u in counties if u.region == region]
-        rc = data.ranking(county_members, "pm25", cumulative)
-        regions.append({"name": region, "cities": tie_list(r.groups()), "counties": tie_list(rc.groups()),
-                        "not_ranked": "、".join(e.unit.short_name for e in r.not_ranked + rc.not_ranked)})
+    valued = [c for c in cities if pm25_month[c.name].pm25 is not None]
+    rated = [c for c in cities if pm25_month[c.name].good_rate is not None]
+    city_range = _city_range(month_label(month), valued, rated, pm25_month, fmt)
+
+    city_orders, region_text = [], ""
+    if ranks:
+        label = period_label(cumulative)
+        city_orders.append(_order_sentence(label, cum_rank, "设区市", "PM2.5浓度", "lower"))
+        if len(rate_rank.placed) >= 2:
+            city_orders.append(_order_sentence("", rate_rank, "设区市", "优良天数比率", "higher"))
+        region_text = _regions_text(data, cities, counties, cumulative)
+    else:
+        city_orders.append(f"{thin_reason}，不进行设区市排名和分片区比较。")
 
     # 三、县（市、区）排名
     n = s.list_length
-    period_kinds = [k for k in s.list_periods if k != "quarter" or mon % 3 == 0]
+    periods = distinct_periods([period_for(month, k) for k in s.list_periods if k != "quarter" or mon % 3 == 0])
     county_sections = []
-    for kind in period_kinds:
-        period = period_for(month, kind)
-        lists = []
-        for key in s.indicators:
-            name, unit, note = INDICATOR_WORDING[key]
-            r = data.ranking(counties, key, period)
-            reasons = [e.reason for e in r.not_ranked]
-            common = max(sorted(set(reasons)), key=reasons.count) if reasons else ""
-            lists.append({
-                "name": name, "note": note + TIE_NOTE,
-                "ranked": len(r.placed), "top": tie_list(r.top(n)), "bottom": tie_list(r.bottom(n)),
-                "not_ranked": [f"{e.unit.short_name}（{e.reason}）" for e in r.not_ranked] if r.placed else [],
-                "no_ranking_reason": common if not r.placed else None,
-            })
-        county_sections.append({"label": period_label(period), "lists": lists})
+    if ranks:
+        for period in periods:
+            lists = []
+            for key in s.indicators:
+                r = data.ranking(counties, key, period)
+                if key.startswith("composite") and len(period.months) > 1 and not r.placed:
+                    continue    # no daily values anywhere: no period index, and nothing to say about it
+                lists.append(_county_list(period_label(period), r, key, n))
+            if lists:
+                county_sections.append({"label": period_label(period), "lists": lists})
+    county_regions = _county_regions_text(data, counties, cumulative) if ranks else ""
+
+    # 综合指数和污染负荷比（按综合指数排名时）
+    composite = None
+    if any(k.startswith("composite") for k in s.indicators):
+        composite = _composite_table(data, cities, this_month, fmt, precision(s, "composite").decimals)
 
     # 县（市、区）对照附件2年度目标（累计值，按印出的数值判定，与设区市一致）
     county_targets = []
@@ -230,7 +331,7 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
                 status = _status(fmt.number(getattr(data.figures(u, cumulative), key), places), target, better)
                 lists = {"达标": met, "未达标": missed}
                 (lists[status] if status in lists else no_target if target is None else no_data).append(u.short_name)
-            unknown = "；".join(f"{'、'.join(names)}{why}" for names, why in
+            unknown = "；".join(f"{_names_or_count(names)}{why}" for names, why in
                                ((no_data, "无有效数据"), (no_target, "无年度目标")) if names)
             county_targets.append({"name": name, "met": len(met), "missed": "、".join(missed),
                                    "missed_count": len(missed), "unknown": unknown, "judged": bool(met or missed)})
@@ -238,22 +339,27 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
     # 四、专项帮扶
     help_months = previous_months(month, s.help_months)
     absent = [m for m in help_months if m not in archive.current]
+    thin = [m for m in help_months if m in archive.current and len(archive.current[m]) < min_cities]
     rankings = [data.ranking(counties, s.help_indicator, period_for(m, "month")) for m in help_months]
-    helped = []
-    if not absent:
+    helped, unjudged = [], []
+    if not absent and not thin:
         helped = consecutive_bottom(rankings, s.help_bottom)
+        unjudged = sorted({e.unit.name: e.unit for r in rankings for e in r.not_ranked}.values(), key=lambda u: u.order)
     special_help = {
         "months": "、".join(month_label(m) for m in help_months),
         "count": s.help_months, "bottom": s.help_bottom, "indicator": INDICATOR_WORDING[s.help_indicator][0],
-        "absent": "、".join(month_label(m) for m in absent),
+        "absent": "、".join(month_label(m) for m in absent + thin),
+        "absent_why": "报送数据的设区市不足" + str(min_cities) + "个" if thin and not absent else "无报送数据",
         "units": "、".join(f"{u.name}（{plan.units.find(u.parent).short_name}）" for u in helped),
+        "unjudged": _names_or_count([u.short_name for u in unjudged]),
     }
 
     # 五、工程项目进展（附件6）
     progress = None
     table6 = plan.annexes.get(6)
     if in_plan_year and table6 is not None:
-        rows, planned_sum, done_sum, complete = [], Decimal(0), Decimal(0), True
+        rows, planned_sum, done_sum, planned_all, done_all = [], Decimal(0), Decimal(0), True, True
+        missing = []
         for c in cities:
             row6 = next((r for r in table6.rows if r.unit is not None and r.unit.name == c.name), None)
             planned = row6.cells["total"].value if row6 is not None and "total" in row6.cells else None
@@ -262,17 +368,25 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
             done = None
             if report is not None and all(k in report.values for k in keys):
                 done = sum(report.values[k] for k in keys)
-            if planned is None or done is None:
-                complete = False
+            if planned is None:
+                planned_all = False
             else:
                 planned_sum += planned
+            if done is None:
+                done_all = False
+                missing.append(c.short_name)
+            else:
                 done_sum += done
             rows.append([c.short_name, fmt.number(planned, 0),
                          fmt.number(done, 0) if done is not None else "未报送",
                          f"{fmt.number(done / planned * 100, 1)}%" if done is not None and planned else MISSING_TEXT])
-        progress = {"rows": rows, "planned": fmt.number(planned_sum, 0) if complete else None,
-                    "done": fmt.number(done_sum, 0) if complete else None,
-                    "share": fmt.number(done_sum / planned_sum * 100, 1) if complete and planned_sum else None,
+        complete = planned_all and done_all
+        share = fmt.number(done_sum / planned_sum * 100, 1) if complete and planned_sum else None
+        rows.append(["全省", fmt.number(planned_sum, 0) if planned_all else MISSING_TEXT,
+                     fmt.number(done_sum, 0) if complete else MISSING_TEXT, f"{share}%" if share else MISSING_TEXT])
+        progress = {"rows": rows, "planned": fmt.number(planned_sum, 0) if planned_all else None,
+                    "done": fmt.number(done_sum, 0) if complete else None, "share": share,
+                    "missing": ("各设区市均" if len(missing) == len(cities) else "、".join(missing)),
                     "annex_title": table6.title}
 
     title = s.title.format(period=month_label(month))
@@ -295,29 +409,29 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
         "is_january": mon == 1,
         "submitted": len(submitted), "city_count": len(cities), "county_count": len(counties),
         "not_submitted": "、".join(c.short_name for c in cities if c.name not in submitted),
+        "ranks": ranks, "thin_reason": thin_reason,
         "province": province,
         "province_target": province_target if in_plan_year else None,
         "plan_year": plan.year, "in_plan_year": in_plan_year,
-        "city_range": {"pm25_low": fmt.number(min(city_values), 0) if city_values else None,
-                       "pm25_high": fmt.number(max(city_values), 0) if city_values else None,
-                       "rate_low": fmt.number(min(city_rates), 1) if city_rates else None,
-                       "rate_high": fmt.number(max(city_rates), 1) if city_rates else None},
-        "city_pm25_order": tie_list(cum_rank.groups()),
-        "city_rate_order": tie_list(rate_rank.groups()),
-        "city_no_ranking_reason": "、".join(sorted({e.reason for e in cum_rank.not_ranked})),
-        "city_not_ranked": "、".join(f"{e.unit.short_name}（{e.reason}）" for e in cum_rank.not_ranked),
+        "city_range": city_range,
+        "city_orders": city_orders,
+        "region_text": region_text,
         "pm25_rows": pm25_rows, "rate_rows": rate_rows,
         "pm25_ok": "、".join(pm25_ok), "pm25_not": "、".join(pm25_not),
         "rate_ok": "、".join(rate_ok), "rate_not": "、".join(rate_not),
         "pm25_ok_count": len(pm25_ok), "pm25_not_count": len(pm25_not),
         "rate_ok_count": len(rate_ok), "rate_not_count": len(rate_not),
+        "pm25_unjudged": len(cities) - len(pm25_ok) - len(pm25_not),
+        "rate_unjudged": len(cities) - len(rate_ok) - len(rate_not),
         "chart": {"title": f"{period_label(cumulative)}各设区市PM2.5浓度与年度目标", "unit": "微克/立方米",
                   "rows": chart_rows, "value_label": f"{period_label(cumulative)}PM2.5浓度",
                   "target_label": f"{plan.year}年目标" if in_plan_year else None},
-        "regions": regions,
+        "composite": composite,
         "basis": s.basis,
         "list_length": n,
         "county_sections": county_sections,
+        "county_thin": f"{thin_reason}，不进行县（市、区）排名。" if not ranks else "",
+        "county_regions": county_regions,
         "county_targets": county_targets,
         "special_help": special_help,
         "progress": progress,
@@ -327,3 +441,68 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
         "issue_date": issue_date,
         "issued": issue is not None,
     }
+
+
+def _names_or_count(names: list[str], limit: int = 12) -> str:
+    """A list of names, or "徐州等20个" when it is too long to be read."""
+    if len(names) <= limit:
+        return "、".join(names)
+    return f"{'、'.join(names[:3])}等{len(names)}个"
+
+
+def _city_range(label: str, valued: list[Unit], rated: list[Unit], figures: dict, fmt: Formats) -> str:
+    """各设区市PM2.5浓度介于20～23微克/立方米之间 (bulletin.md §3, 2024 district table); one city: its
+    values; equal values: 均为."""
+    parts = []
+    for units, key, name, unit, places in ((valued, "pm25", "PM2.5浓度", "微克/立方米", 0),
+                                           (rated, "good_rate", "优良天数比率", "%", 1)):
+        if not units:
+            continue
+        texts = [fmt.number(getattr(figures[u.name], key), places) for u in units]
+        low, high = min(texts, key=Decimal), max(texts, key=Decimal)
+        if len(units) == 1:
+            parts.append(f"{name}为{low}{unit}")
+        elif low == high:
+            parts.append(f"{name}均为{low}{unit}")
+        else:
+            parts.append(f"{name}介于{low}{unit}～{high}{unit}之间" if unit == "%" else
+                         f"{name}介于{low}～{high}{unit}之间")
+    if not parts:
+        return ""
+    if len(valued) == 1 and (not rated or rated == valued):
+        return f"{label}，{valued[0].name}{'，'.join(parts)}。"
+    return f"{label}，各设区市{'，'.join(parts)}。"
+
+
+def _regions_text(data: BulletinData, cities: list[Unit], counties: list[Unit], period: Period) -> str:
+    """分片区看，苏南片区PM2.5浓度由低到高依次为……; a 片区 with fewer than 2 ranked cities is named once,
+    not given an empty order."""
+    ordered, few = [], []
+    for region in REGIONS:
+        r = data.ranking([c for c in cities if c.region == region], "pm25", period)
+        if len(r.placed) >= 2:
+            ordered.append(f"{region}片区PM2.5浓度由低到高依次为{tie_list(r.groups())}")
+        else:
+            few.append(region)
+    if not ordered:
+        return ""
+    text = "分片区看，" + "；".join(ordered)
+    if few:
+        text += f"；{'、'.join(few)}片区有数据的设区市不足2个，不作片区内比较"
+    return text + "。"
+
+
+def _county_regions_text(data: BulletinData, counties: list[Unit], period: Period) -> str:
+    ordered, few = [], []
+    for region in REGIONS:
+        r = data.ranking([u for u in counties if u.region == region], "pm25", period)
+        if len(r.placed) >= 2:
+            ordered.append(f"{region}片区县（市、区）{period_label(period)}PM2.5浓度由低到高依次为：{tie_list(r.groups())}")
+        else:
+            few.append(region)
+    if not ordered:
+        return ""
+    text = "分片区看，" + "；".join(ordered)
+    if few:
+        text += f"；{'、'.join(few)}片区有数据的县（市、区）不足2个，不作片区内比较"
+    return text + "。"

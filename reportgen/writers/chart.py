@@ -15,32 +15,45 @@ from ..profile import PT_PER_MM
 CHART_FAMILY = "Noto Sans CJK SC"
 
 
-def bar_chart_png(rows: list, value_label: str, target_label: str | None, unit: str,
-                  width_mm: float, height_mm: float, dpi: int = 200) -> bytes:
-    """rows: (label, value or None, target or None). Bars for the values, a marker for each target;
-    a missing value is written as “无数据” instead of a bar."""
+LABEL_GAP_PT = 2.0          # between a bar's top (or a target marker) and its value label
+MARKER_WIDTH_PT = 2.2       # line width of a target marker
+MARKER_HALF_WIDTH = 0.32    # half the marker's length, in bar positions (bars are 0.6 wide)
+
+
+def bar_chart_figure(rows: list, value_label: str, target_label: str | None, unit: str,
+                     width_mm: float, height_mm: float, dpi: int = 200):
+    """The chart as a matplotlib Figure, with its value labels and target markers:
+    (figure, [label Text per row], [marker Line2D or None per row]).
+
+    rows: (label, value or None, target or None). Bars for the values, a short red line for each
+    target; a missing value is written as “无数据” instead of a bar. A value label never lies on a
+    target marker: when the marker is just above the bar, the label goes above the marker."""
     import matplotlib
     matplotlib.use("Agg")
     from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     found = font_file(CHART_FAMILY)
     font = font_manager.FontProperties(fname=found[0]) if found else font_manager.FontProperties()
     fig = Figure(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=dpi)
+    FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     labels = [r[0] for r in rows]
     xs = list(range(len(rows)))
     values = [r[1] if r[1] is not None else 0 for r in rows]
-    bars = ax.bar(xs, values, color="#4a6fa5", width=0.6, label=value_label, zorder=2)
-    for x, r, bar in zip(xs, rows, bars):
-        if r[1] is None:
-            ax.text(x, 0.5, "无数据", ha="center", va="bottom", rotation=90, fontproperties=font, fontsize=8)
-        else:
-            ax.text(x, r[1] + 0.5, f"{r[1]:.0f}", ha="center", va="bottom", fontproperties=font, fontsize=8)
-    targets = [(x, r[2]) for x, r in zip(xs, rows) if r[2] is not None]
-    if targets and target_label:
-        ax.scatter([t[0] for t in targets], [t[1] for t in targets], marker="_", s=400, linewidths=2.2,
-                   color="#c00000", label=target_label, zorder=3)
+    ax.bar(xs, values, color="#4a6fa5", width=0.6, label=value_label, zorder=2)
+    markers = []
+    first = True
+    for x, r in zip(xs, rows):
+        if r[2] is None or not target_label:
+            markers.append(None)
+            continue
+        (line,) = ax.plot([x - MARKER_HALF_WIDTH, x + MARKER_HALF_WIDTH], [r[2], r[2]], color="#c00000",
+                          linewidth=MARKER_WIDTH_PT, solid_capstyle="butt", zorder=3,
+                          label=target_label if first else "_nolegend_")
+        markers.append(line)
+        first = False
     ax.set_xticks(xs, labels)
     for label in ax.get_xticklabels():
         label.set_fontproperties(font)
@@ -49,12 +62,52 @@ def bar_chart_png(rows: list, value_label: str, target_label: str | None, unit: 
     ax.tick_params(axis="y", labelsize=8)
     ax.grid(axis="y", color="#dddddd", zorder=0)
     ax.spines[["top", "right"]].set_visible(False)
-    top = max([v for v in values] + [t[1] for t in targets] + [1])
-    ax.set_ylim(0, top * 1.18)
+    top = max(values + [r[2] for r in rows if r[2] is not None] + [1])
+    ax.set_ylim(0, top * 1.22)
     legend_font = font.copy()
     legend_font.set_size(8)
-    ax.legend(prop=legend_font, loc="upper right", frameon=False, ncols=2)
+    # above the plot, so it can cover no bar, label or marker
+    ax.legend(prop=legend_font, loc="lower right", bbox_to_anchor=(1, 1), frameon=False, ncols=2,
+              borderaxespad=0.2)
     fig.tight_layout()
+    fig.canvas.draw()
+
+    texts = []
+    for x, r, marker in zip(xs, rows, markers):
+        if r[1] is None:
+            text = ax.annotate("无数据", (x, 0), xytext=(0, LABEL_GAP_PT), textcoords="offset points",
+                               ha="center", va="bottom", rotation=90, fontproperties=font, fontsize=8, zorder=4)
+        else:
+            text = ax.annotate(f"{r[1]:.0f}", (x, r[1]), xytext=(0, LABEL_GAP_PT), textcoords="offset points",
+                               ha="center", va="bottom", fontproperties=font, fontsize=8, zorder=4)
+        texts.append(text)
+    renderer = fig.canvas.get_renderer()
+    for text, marker, r in zip(texts, markers, rows):
+        if marker is None:
+            continue
+        label_box, drawn = text.get_window_extent(renderer), marker_box(marker, renderer)
+        if label_box.overlaps(drawn):
+            # the label sits on the marker: put it above the marker instead
+            gap = LABEL_GAP_PT + MARKER_WIDTH_PT / 2
+            text.xy = (text.xy[0], max(r[2], r[1] or 0))
+            text.set_position((0, gap))
+    return fig, texts, markers
+
+
+def marker_box(line, renderer):
+    """The box a target marker covers as drawn: its line's extent widened by half the line width
+    (Line2D.get_window_extent leaves the width out)."""
+    from matplotlib.transforms import Bbox
+
+    box = line.get_window_extent(renderer)
+    half = line.get_linewidth() * line.figure.dpi / 72 / 2
+    return Bbox.from_extents(box.x0, box.y0 - half, box.x1, box.y1 + half)
+
+
+def bar_chart_png(rows: list, value_label: str, target_label: str | None, unit: str,
+                  width_mm: float, height_mm: float, dpi: int = 200) -> bytes:
+    """The chart as PNG bytes (see bar_chart_figure)."""
+    fig, _, _ = bar_chart_figure(rows, value_label, target_label, unit, width_mm, height_mm, dpi)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
