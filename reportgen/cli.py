@@ -148,7 +148,8 @@ def _progress(i: int, total: int, doc, elapsed: float) -> None:
         click.echo(f"\r[{i + 1}/{total}] {elapsed:5.1f}秒  {doc.folder}/{doc.name}\033[K", err=True, nl=False)
 
 
-def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **options) -> None:
+def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, gap_filter=None, **options) -> None:
+    """gap_filter: which data gaps (缺失) concern the documents built (default: all are shown)."""
     if not harfbuzz_subset_available():
         click.echo("提示：未找到 libharfbuzz-subset0，生成PDF会慢很多（约25倍）。请安装：apt-get install libharfbuzz-subset0",
                    err=True)
@@ -161,7 +162,8 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **optio
     try:
         result = build(data_dir, out_dir, profile, progress=_progress, on_wait=waiting, **options)
     except DataError as exc:
-        _show_problems(exc.problems, limit_gaps=5)
+        _show_problems([p for p in exc.problems if gap_filter is None or p.severity is not Severity.GAP or gap_filter(p)],
+                       limit_gaps=5)
         click.echo("数据有错误，未生成任何文件。请修改后重试（reportgen validate 可列出全部问题）。", err=True)
         sys.exit(2)
     except (UnknownUnit, NoSubmissions) as exc:
@@ -185,7 +187,8 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, **optio
         sys.exit(1)
     if sys.stderr.isatty():
         click.echo("\r\033[K", err=True, nl=False)
-    _show_problems(result.problems.items, limit_gaps=5)
+    _show_problems([p for p in result.problems.items
+                    if gap_filter is None or p.severity is not Severity.GAP or gap_filter(p)], limit_gaps=5)
     for note in result.font_notes:
         click.echo(f"[字体] {note}", err=True)
     for note in result.skipped:
@@ -347,8 +350,25 @@ def _plan_or_exit(data_dir: Path):
 @click.option("--month", "months", multiple=True, required=True, metavar="年-月", help="月份，如 2021-05；可重复")
 @force_option
 def bulletin(data_dir: Path, out_dir: Path, profile_path: Path | None, months, force: bool) -> None:
+    from .load.submissions import stored_revisions
+    from .load.units import load_units
+    from .problems import Problems
+    from .views.bulletin_view import BULLETIN_ANNEXES, month_label
+
     months = [_month_or_exit(m) for m in months]
-    _run_build(data_dir, out_dir, profile_path, kinds=("bulletins",), months=months, force=force)
+    # which cities have not submitted: said on screen, not only in the document
+    units = load_units(Path(data_dir) / "units.csv", Problems())
+    if units is not None:
+        stored = {(s.month, s.city) for s in stored_revisions(Path(data_dir), Problems())}
+        for m in months:
+            absent = [c.name for c in units.cities if (m, c.name) not in stored]
+            if absent and len(absent) < len(units.cities):
+                click.echo(f"[未报送] {month_label(m)}：{len(units.cities)}个设区市中{len(absent)}个未报送："
+                           f"{'、'.join(absent)}。通报中写明未报送，其所辖县（市、区）不参加排名。", err=True)
+    # only the gaps of the annexes a bulletin reads (targets, projects) concern it
+    wanted = {f"annex{n}.csv" for n in BULLETIN_ANNEXES}
+    _run_build(data_dir, out_dir, profile_path, gap_filter=lambda p: Path(p.file).name in wanted,
+               kinds=("bulletins",), months=months, force=force)
 
 
 @main.command(help="导入某市某月的报送表（XLSX，或 UTF-8/GBK 编码的 CSV）。检查无误后保存为该市该月的新版本，"
