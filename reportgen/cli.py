@@ -472,7 +472,7 @@ VERSIONS_HELP = "OLD、NEW 可以是两个数据文件夹，也可以是 --data 
 @click.argument("old")
 @click.argument("new")
 def diff(data_dir: Path, profile_path: Path | None, old: str, new: str) -> None:
-    from .views.revision_view import change_rows, document_names, rank_rows, stated_totals_note
+    from .views.revision_view import change_rows, document_names, rank_rows, sentence_rows, stated_totals_note
 
     report = _compare_or_exit(old, new, data_dir, _load_profile(profile_path))
     click.echo(f"比较 {old} → {new}")
@@ -484,6 +484,10 @@ def diff(data_dir: Path, profile_path: Path | None, old: str, new: str) -> None:
         click.echo(f"  {where} {unit} {field}：{a} → {b}")
     for note in stated_totals_note(report):
         click.echo(f"  {note}")
+    if report.sentences:
+        click.echo(f"随之修改的文字（{len(report.sentences)}句）：")
+        for where, a, b in sentence_rows(report):
+            click.echo(f"  {where}：{a} → {b}")
     if report.ranks:
         click.echo(f"随之变化的排名（{len(report.ranks)}处）：")
         for month, ranking, unit, a, b in rank_rows(report.ranks):

@@ -106,7 +106,9 @@ def test_diff_lists_the_change_and_the_affected_documents(built_copy, tmp_path):
     assert "附件6 全省 其他减排项目：166 → 167" in out and "附件6 全省 合计：10134 → 10135" in out
     assert "附件6 镇江市 合计：" in out
     assert "2021/目标责任书/镇江市（PDF、DOCX）" in out and "2021/附件数据/镇江市（XLSX）" in out
-    assert "南京市（PDF" not in out
+    assert "2021/附件数据/南京市（XLSX）" not in out                       # 南京's own figures did not move
+    # the plan's prose restates the 全省 合计 (工作计划三（一）): the sentence is listed with old and new figures
+    assert "随之修改的文字" in out and "工作计划三（一）" in out and "10134项" in out and "10135项" in out
     unnamed = CliRunner().invoke(main, ["revision-note", str(data), str(new), "--data", str(data), "--out",
                                         str(tmp_path / "out"), "--date", "2021-06-20"])
     assert unnamed.exit_code == 2 and "--old-label" in unnamed.output    # a folder's path is never printed
@@ -120,7 +122,8 @@ def test_diff_lists_the_change_and_the_affected_documents(built_copy, tmp_path):
     flat = "".join(text.split())
     assert "对2021年3月7日印发时的数据作了修订，修订后为2021年6月18日核实后的数据" in flat
     assert str(tmp_path) not in text and "/" not in flat.replace("吨/平方千米", "")   # no paths
-    assert "《2021年大气污染防治目标责任书（镇江市）》" in flat and "镇江市附件数据（XLSX）" in flat
+    assert "《2021年大气污染防治目标责任书》（" in flat and "镇江市的附件数据（XLSX）" in flat
+    assert "工作计划三（一）“2021年全省共安排大气污染防治工程项目10134项" in flat and "“10134”改为“10135”" in flat
 
 
 def test_diff_between_git_revisions(tmp_path):

@@ -4,6 +4,7 @@ report of `reportgen diff`: the same facts, from revision.RevisionReport."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import PurePosixPath
 
 from ..profile import Profile
@@ -56,6 +57,8 @@ def affected_documents(report, date: dt.date) -> tuple[list[str], list[str]]:
     issued, remade = [], []
     records = {r.document: r for r in report.records}
     seen = set()
+    letters: dict[str, list[str]] = {}    # one line for the letters of many units: title → units
+    sheets: list[str] = []
     for path in report.documents_changed:
         doc = report.documents.get(path)
         if doc is None or doc.title in seen:
@@ -67,17 +70,49 @@ def affected_documents(report, date: dt.date) -> tuple[list[str], list[str]]:
                 issued.append(_cited(record.title, record.doc_number))
         elif doc.template == "bulletin.html.j2":
             continue
+        elif doc.sheets is not None:   # a unit's annex figures as a spreadsheet, not a 公文
+            sheets.append(doc.title.removesuffix("附件数据"))
+        elif doc.template == "letter.html.j2" and (m := UNIT_IN_TITLE.fullmatch(doc.title)):
+            letters.setdefault(m.group(1), []).append(m.group(2))
         else:
             masthead = report.plan.notice.masthead if doc.template == "notice.html.j2" else None
-            if doc.sheets is not None:   # a unit's annex figures as a spreadsheet, not a 公文
-                remade.append(f"{doc.title}（XLSX）")
-            else:
-                remade.append(_cited(doc.title, masthead.doc_number if masthead else None))
+            remade.append(_cited(doc.title, masthead.doc_number if masthead else None))
+    for title, units in letters.items():
+        remade.append(f"《{title}》（{'、'.join(units)}{f'，共{len(units)}份' if len(units) > 1 else ''}）")
+    if sheets:
+        remade.append(f"{'、'.join(sheets)}的附件数据（XLSX）")
     return issued, remade
 
 
+UNIT_IN_TITLE = re.compile(r"(.+)（([^（）]+)）")
+
+
+def sentence_notes(report) -> list[str]:
+    """Each sentence of the plan whose printed text changed, worded as a correction: the sentence as it
+    was, then which figures in it changed (or the whole sentence, when it is not only a figure)."""
+    notes = []
+    for c in report.sentences:
+        where = sentence_where(c)
+        if c.figures and c.old and c.new:
+            moved = "，".join(f"“{f.old}”改为“{f.new}”" for f in c.figures)
+            notes.append(f"{where}“{c.old}”中，{moved}。")
+        elif c.old and c.new:
+            notes.append(f"{where}“{c.old}”改为“{c.new}”。")
+        elif c.new:
+            notes.append(f"{where}增加“{c.new}”。")
+        else:
+            notes.append(f"{where}删去“{c.old}”。")
+    return notes
+
+
+def sentence_where(change) -> str:
+    """“工作计划二（五）15” (the item as the plan numbers it), “工作计划引言” for the preamble."""
+    return f"工作计划{change.ref or '引言'}"
+
+
 def sentence_rows(report) -> list[list[str]]:
-    return [[getattr(c, "where", ""), getattr(c, "old", ""), getattr(c, "new", "")] for c in report.sentences]
+    """[where, old sentence, new sentence] of each sentence of the plan whose printed text changed."""
+    return [[sentence_where(c), c.old or EMPTY, c.new or EMPTY] for c in report.sentences]
 
 
 def revision_view(report, profile: Profile, date: dt.date, old_label: str, new_label: str) -> dict:
@@ -91,7 +126,7 @@ def revision_view(report, profile: Profile, date: dt.date, old_label: str, new_l
         "moved": change_rows(report.moved),
         "stated_notes": stated_totals_note(report),
         "ranks": rank_rows(report.ranks),
-        "sentences": sentence_rows(report),
+        "sentences": sentence_notes(report),
         "issued": issued,
         "remade": remade,
         "recipients": plan.notice.recipients,
