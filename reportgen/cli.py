@@ -35,6 +35,9 @@ def _show_problems(problems, limit_gaps: int | None = None) -> None:
         click.echo(str(p), err=True)
     if len(errors) > MAX_ERRORS_SHOWN:
         click.echo(f"……另有{len(errors) - MAX_ERRORS_SHOWN}处错误未列出（共{len(errors)}处）。", err=True)
+    for p in problems:
+        if p.severity is Severity.WARNING:
+            click.echo(str(p), err=True)
     shown = gaps if limit_gaps is None else gaps[:limit_gaps]
     for p in shown:
         click.echo(str(p), err=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 class Severity(str, Enum):
     ERROR = "错误"   # the data cannot be used; nothing is built
     GAP = "缺失"     # a value is missing; documents show the gap visibly, never a made-up number
+    WARNING = "提醒"  # probably a mistake, but it may be intended: shown, does not stop anything
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,10 @@ class Problems:
 
     def gap(self, path: Path, message: str, row: int | None = None, column: str | None = None) -> None:
         self.items.append(Problem(self.name(path), message, row, column, None, Severity.GAP))
+
+    def warning(self, path: Path, message: str, row: int | None = None, column: str | None = None,
+                field: str | None = None) -> None:
+        self.items.append(Problem(self.name(path), message, row, column, field, Severity.WARNING))
 
     @property
     def errors(self) -> list[Problem]:

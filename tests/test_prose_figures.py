@@ -211,22 +211,24 @@ def test_bad_reference_is_a_located_error(tmp_path, old, new, expected):
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    # typed instead of referenced: right after the column's header, any value
-    ("{附件6.全省.VOCs综合治理项目}项", "2931项", ["紧跟在附件6的列名“VOCs综合治理项目”之后", "{附件6.全省.VOCs综合治理项目}"]),
-    # a 全省 count, typed with a measure word
-    ("{附件6.全省.合计}项", "10134项", ["“10134项”与附件6全省“合计”的数字相同", "{附件6.全省.合计}"]),
-    ("{附件7.全省.餐饮油烟治理或“回头看”：万}万家", "3.1万家", ["“3.1万家”与附件7全省", "：万}"]),
+@pytest.mark.parametrize("old, new, expected, severity, code", [
+    # typed instead of referenced: right after the column's header, any value: an error
+    ("{附件6.全省.VOCs综合治理项目}项", "2931项", ["紧跟在附件6的列名“VOCs综合治理项目”之后", "{附件6.全省.VOCs综合治理项目}"],
+     "[错误]", 2),
+    # a 全省 count, typed with a measure word: may be a coincidence, a warning that does not block
+    ("{附件6.全省.合计}项", "10134项", ["“10134项”与附件6全省“合计”的数字相同", "{附件6.全省.合计}", "碰巧相同"],
+     "[提醒]", 0),
+    ("{附件7.全省.餐饮油烟治理或“回头看”：万}万家", "3.1万家", ["“3.1万家”与附件7全省", "：万}"], "[提醒]", 0),
 ])
-def test_typed_annex_figure_is_a_located_error(tmp_path, old, new, expected):
+def test_typed_annex_figure_is_located(tmp_path, old, new, expected, severity, code):
     data = copy_data(tmp_path)
     where = _line(data, old)
     edit(data / "workplan.yaml", old, new)
     result = validate(data)
-    assert result.exit_code == 2, result.output
-    error = next((line for line in result.output.splitlines() if line.startswith("[错误]")), "")
+    assert result.exit_code == code, result.output
+    message = next((line for line in result.output.splitlines() if line.startswith(severity)), "")
     for part in ["workplan.yaml", where, *expected]:
-        assert part in error, (part, result.output)
+        assert part in message, (part, result.output)
 
 
 def test_reference_outside_the_paragraphs_is_refused(tmp_path):

@@ -271,7 +271,8 @@ class ProseFigures:
         return out
 
     def check_typed(self, annexes: dict[int, AnnexTable]) -> None:
-        """A typed number that restates an annex figure is an error: it would not follow a revision.
+        """A typed number that restates an annex figure would not follow a revision: an error right after the
+        column's header, a warning (it may be a coincidence) when only the value and unit match.
 
         Conservative, so that it never fires on a number that only happens to be equal:
         - a number right after a column's header ("VOCs综合治理项目2921项"): any value;
@@ -320,8 +321,8 @@ class ProseFigures:
                     if unit is not None:
                         reported.add(m.start(1))
                         typed = m.group(1) + scale[1:] + unit
-                        self.problems.error(t.path, (
-                            f"正文中的“{typed}”与附件{table.number}全省“{header_text(col)}”的数字相同：附件中的数字"
-                            f"应写成引用“{{附件{table.number}.全省.{header_text(col)}{scale}}}”，附件修改后正文随之更新，"
-                            "两者不会不一致"), t.line, field=t.field)
+                        self.problems.warning(t.path, (
+                            f"正文中的“{typed}”与附件{table.number}全省“{header_text(col)}”的数字相同：如果说的就是附件中的"
+                            f"数字，应写成引用“{{附件{table.number}.全省.{header_text(col)}{scale}}}”，附件修改后正文随之更新，"
+                            "两者不会不一致；如果只是数值碰巧相同，可不理会本提醒"), t.line, field=t.field)
                         break
