@@ -173,6 +173,8 @@ def _order_sentence(label: str, ranking: Ranking, what: str, name: str, better: 
     """2021年1—5月，11个设区市PM2.5浓度由低到高依次为：……（徐州、宿迁未参与排名：…）。 The count is the
     number ranked; fewer than 2 ranked: no order."""
     n = len(ranking.placed)
+    if n == 0:
+        return f"{label + '，' if label else ''}因{common_reason(ranking.not_ranked)}，不进行{what}{name}排名。"
     if n < 2:
         return f"{label + '，' if label else ''}有{name}数据的{what}不足2个，不进行排名。"
     text = f"{label}，" if label else ""
