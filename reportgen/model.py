@@ -243,14 +243,29 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class PlanItemRef:
+    """One whole item of the work plan that a 目标责任书 quotes, named by its number in letters.yaml:
+    "二.（一）.3" (part 二, subsection （一）, item 3) or "四.（二）" (a subsection without items)."""
+
+    written: str                     # as written in letters.yaml
+    section: str                     # 二
+    subsection: str                  # 一 (printed "（一）")
+    item: int | None                 # 3; None for a subsection without items
+    show: str                        # "quote": the item's text; "title": its title only; "summary"
+    paragraphs: tuple[int, ...] = () # quote only these paragraphs of the item (1-based); () = all
+    summary: str | None = None       # show == "summary": the office's own summary of the item
+
+
+@dataclass(frozen=True)
 class LetterRules:
-    """letters.yaml: parties, period and the work-plan quotes of the 目标责任书 of one level."""
+    """letters.yaml: parties, targets and the work-plan items of the 目标责任书 of one level."""
 
     party_a: str | None              # fixed 甲方 (city letters) …
     party_a_suffix: str | None       # … or the parent city's name + suffix (county letters)
     party_b_suffix: str
     annexes: tuple[int, ...]
-    duties_containing: tuple[str, ...]
+    tasks: tuple[PlanItemRef, ...]       # 主要任务, in letter order
+    assessment: tuple[PlanItemRef, ...]  # 考核与奖惩: the plan's assessment text that binds this level
 
 
 @dataclass(frozen=True)
@@ -260,8 +275,6 @@ class LetterSettings:
     period_end: dt.date
     city: LetterRules
     county: LetterRules
-    assessment_section: str
-    assessment_subsections: tuple[str, ...]
 
 
 # -- monthly submissions ----------------------------------------------------------------------------

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from ..compute.unit_rows import rows_for_unit
-from ..model import Column, HeaderGroup, Plan, Unit
+from ..load.letters import find_plan_item
+from ..model import AnnexTable, Column, HeaderGroup, Plan, PlanItemRef, Unit
 from .notice_view import chinese_date
 from .plan_refs import plan_paragraphs
 
@@ -23,27 +26,63 @@ def _label(col: Column, group: str | None) -> str:
     return f"{group}（{label}）" if group else label
 
 
-def target_sections(plan: Plan, unit: Unit, annexes: tuple[int, ...]) -> list[dict]:
-    """For each annex, the unit's figures as (label, value) lines; gaps print as （待补充）."""
-    sections = []
+def _category(table: AnnexTable) -> str:
+    """What an annex sets, from its title: "2021年各设区市降尘目标表" → "降尘目标"."""
+    title = re.sub(r"^\d{4}年", "", table.title)
+    title = re.sub(r"^(各设区市|全省|\d+个县（市、区）)", "", title)
+    return title.removesuffix("表")
+
+
+def target_groups(plan: Plan, unit: Unit, annexes: tuple[int, ...]) -> list[dict]:
+    """The unit's targets, one group per annex: rows of (label, value); a list annex (附件4) gives
+    one row per entry with no value. Missing values print as （待补充）, marked for the grey cell."""
+    groups = []
     for n in annexes:
         table = plan.annexes[n]
         rows = rows_for_unit(table, unit)
         if not rows:
             continue
         lines = []
-        if not table.unit_column:  # list annexes (附件4): one line per row
+        if not table.unit_column:  # list annexes (附件4): one row per entry
             for row in rows:
-                lines.extend(PENDING if row.cells[c.key].missing else row.cells[c.key].text for c in table.columns)
+                for c in table.columns:
+                    cell = row.cells[c.key]
+                    lines.append({"label": PENDING if cell.missing else cell.text, "value": None,
+                                  "missing": cell.missing})
         else:
             row = rows[0]
-            groups = {c.key: h.header for h in table.header if isinstance(h, HeaderGroup) for c in h.columns}
+            groups_of = {c.key: h.header for h in table.header if isinstance(h, HeaderGroup) for c in h.columns}
             for col in table.columns:
                 cell = row.cells[col.key]
-                value = PENDING if cell.missing else _value_text(col, cell.text)
-                lines.append(f"{_label(col, groups.get(col.key))}：{value}")
-        sections.append({"annex": f"附件{n}", "title": table.title, "lines": lines})
-    return sections
+                lines.append({"label": _label(col, groups_of.get(col.key)),
+                              "value": PENDING if cell.missing else _value_text(col, cell.text),
+                              "missing": cell.missing})
+        groups.append({"category": _category(table), "annex": f"附件{n}", "rows": lines})
+    return groups
+
+
+def plan_citation(ref: PlanItemRef) -> str:
+    """Where an item stands in the work plan, as letters cite it: "第二部分第（一）项第3条"."""
+    where = f"第{ref.section}部分第（{ref.subsection}）项"
+    return where + (f"第{ref.item}条" if ref.item is not None else "")
+
+
+def plan_items(plan: Plan, refs: tuple[PlanItemRef, ...]) -> list[dict]:
+    """Each referenced item once: its title, the text the letter prints and where it stands.
+
+    Quoted paragraphs are the plan's text as printed (figures rendered), without the provincial
+    departments' responsibility notes, which do not bind the signing government."""
+    out = []
+    for ref in refs:
+        title, paragraphs = find_plan_item(plan.workplan, ref)
+        if ref.show == "quote":
+            texts = [p.text for p in paragraphs]
+        elif ref.show == "summary":
+            texts = [ref.summary]
+        else:
+            texts = []
+        out.append({"title": title, "texts": texts, "citation": plan_citation(ref), "path": ref.written})
+    return out
 
 
 def letter_view(plan: Plan, unit: Unit) -> dict:
@@ -51,20 +90,16 @@ def letter_view(plan: Plan, unit: Unit) -> dict:
     rules = s.city if unit.level == "city" else s.county
     parent = plan.units.find(unit.parent) if unit.parent else None
     party_a = rules.party_a or f"{parent.name}{rules.party_a_suffix}"
-    paragraphs = plan_paragraphs(plan.workplan)
-    duties = [{"ref": p.ref, "text": p.text} for p in paragraphs
-              if any(phrase in p.paragraph.text for phrase in rules.duties_containing)]
-    assessment = [{"ref": p.ref, "text": p.text} for p in paragraphs
-                  if p.section == s.assessment_section and p.subsection in s.assessment_subsections]
     return {
         "title": s.title,
         "party_a": party_a,
         "party_b": f"{unit.name}{rules.party_b_suffix}",
+        "unit": unit.name,
         "plan_title": plan.workplan.title,
         "period": f"{chinese_date(s.period_start)}至{chinese_date(s.period_end)}",
-        "targets": target_sections(plan, unit, rules.annexes),
-        "duties": duties,
-        "assessment": assessment,
+        "targets": target_groups(plan, unit, rules.annexes),
+        "tasks": plan_items(plan, rules.tasks),
+        "assessment": plan_items(plan, rules.assessment),
     }
 
 

@@ -37,6 +37,7 @@ ALIGN = {
 }
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "div"}
 WHITESPACE = re.compile(r"[ \t\r\n\f]+")  # as HTML collapses; U+3000 ideographic spaces stay
+HTML_SPACE = " \t\r\n\f"
 
 
 class UnsupportedHtml(ValueError):
@@ -62,12 +63,13 @@ def _inline_pieces(el) -> list[str | None]:
 
     walk(el)
     # strip template indentation at the ends, like HTML does
-    while pieces and isinstance(pieces[0], str) and not pieces[0].strip():
+    # (HTML white space only: U+3000 ideographic spaces, e.g. the blanks of "　　年　　月　　日", stay)
+    while pieces and isinstance(pieces[0], str) and not pieces[0].strip(HTML_SPACE):
         pieces.pop(0)
     if pieces and isinstance(pieces[0], str):
-        pieces[0] = pieces[0].lstrip()
+        pieces[0] = pieces[0].lstrip(HTML_SPACE)
     if pieces and isinstance(pieces[-1], str):
-        pieces[-1] = pieces[-1].rstrip()
+        pieces[-1] = pieces[-1].rstrip(HTML_SPACE)
     return pieces
 
 
@@ -112,12 +114,18 @@ class _GridCell:
     colspan: int
 
 
+def _table_rows(table_el) -> list:
+    """The <tr> elements in grid order: <thead>, <tbody>, then rows directly in the table."""
+    head = table_el.find("thead")
+    body = table_el.find("tbody")
+    return (list(head) if head is not None else []) + (list(body) if body is not None else []) \
+        + [tr for tr in table_el if tr.tag == "tr"]
+
+
 def _table_grid(table_el) -> tuple[list[_GridCell], int, int, int]:
     """Place every <th>/<td> on the grid; return (cells, rows, columns, header row count)."""
     head = table_el.find("thead")
-    body = table_el.find("tbody")
-    trs = (list(head) if head is not None else []) + (list(body) if body is not None else []) \
-        + [tr for tr in table_el if tr.tag == "tr"]
+    trs = _table_rows(table_el)
     header_rows = len(head) if head is not None else 0
     occupied: set[tuple[int, int]] = set()
     cells: list[_GridCell] = []
@@ -141,7 +149,7 @@ def _table_grid(table_el) -> tuple[list[_GridCell], int, int, int]:
 
 def _text_width(text: str) -> float:
     """Width in 字 (full-width characters); ASCII letters and digits count about half."""
-    return sum(0.55 if ord(ch) < 0x2E80 else 1.0 for ch in text.strip())
+    return sum(0.55 if ord(ch) < 0x2E80 else 1.0 for ch in text.strip(HTML_SPACE))
 
 
 def _column_widths(cells: list[_GridCell], n_cols: int, total_mm: float, profile: Profile,
@@ -175,6 +183,20 @@ def _column_widths(cells: list[_GridCell], n_cols: int, total_mm: float, profile
         for i in rest:
             widths[i] -= extra * (widths[i] - minimum[i]) / spare if spare > 0 else 0
     return widths
+
+
+def _set_widths(table_el, n_cols: int, total_mm: float) -> list[float] | None:
+    """Column widths the template sets (<colgroup><col style="width: 60%">…), as the PDF uses them;
+    None when it sets none for some column."""
+    percents = []
+    for col in table_el.findall("colgroup/col"):
+        m = re.search(r"width:\s*([\d.]+)%", col.get("style") or "")
+        if not m:
+            return None
+        percents.append(float(m.group(1)))
+    if len(percents) != n_cols:
+        return None
+    return [total_mm * p / sum(percents) for p in percents]
 
 
 def _blocks(container):
@@ -335,6 +357,10 @@ class DocxWriter:
                           right_mm=block.get("right_chars", 0) * char)
         if el.tag.startswith("h") or kind == "table-caption":
             para.paragraph_format.keep_with_next = True
+        if "keep-with-next" in (el.get("class") or "").split():
+            # CSS break-after/break-inside: avoid — on the page of what follows, all lines together
+            para.paragraph_format.keep_with_next = True
+            para.paragraph_format.keep_together = True
         if size != self.profile.block("body")["size_pt"]:
             docx_oxml.disable_snap_to_grid(para)
         spacing = None if kind == "issuer-mark" else self.grid["char_spacing_pt"]
@@ -413,16 +439,27 @@ class DocxWriter:
     def _table(self, doc, table_el, orientation: str) -> None:
         if "imprint" in (table_el.get("class") or "").split():
             return self._imprint(doc, table_el)
+        classes = (table_el.get("class") or "").split()
         style = self.profile.tables[orientation]
+        align, spacing = "center", None
+        if table_el.get("data-block"):
+            # a table laid out as text (e.g. a signing block): the paragraph kind's font and size, on
+            # the body grid, left-aligned and from the top of each cell
+            block = self.profile.block(table_el.get("data-block"))
+            style = {"font": block["font"], "header_font": block["font"], "size_pt": block["size_pt"],
+                     "line_pitch_pt": max(self.grid["line_pitch_pt"], block["size_pt"])}
+            align, spacing = block.get("align", "left"), self.grid["char_spacing_pt"]
         cells, n_rows, n_cols, header_rows = _table_grid(table_el)
         table = doc.add_table(rows=n_rows, cols=n_cols)
-        table.style = doc.styles["Table Grid"]
+        if "borderless" not in classes:
+            table.style = doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         margins = self.profile.page["landscape_margins_mm" if orientation == "landscape" else "margins_mm"]
         page_w = self.profile.page["height_mm" if orientation == "landscape" else "width_mm"]
         type_width = page_w - margins["left"] - margins["right"]
-        widths = [Mm(w) for w in _column_widths(cells, n_cols, type_width, self.profile, style)]
+        widths = [Mm(w) for w in _set_widths(table_el, n_cols, type_width)
+                  or _column_widths(cells, n_cols, type_width, self.profile, style)]
         for i, column in enumerate(table.columns):
             column.width = widths[i]  # w:gridCol, which LibreOffice follows
         # cell objects taken once: table.cell() re-walks the whole table on every call
@@ -439,16 +476,24 @@ class DocxWriter:
             if spec.rowspan > 1 or spec.colspan > 1:
                 cell = cell.merge(grid[spec.row + spec.rowspan - 1][spec.col + spec.colspan - 1])
             para = cell.paragraphs[0]
-            _format_paragraph(para, pitch_pt=style["line_pitch_pt"], align="center")
-            docx_oxml.disable_snap_to_grid(para)
+            _format_paragraph(para, pitch_pt=style["line_pitch_pt"], align=align)
+            if not table_el.get("data-block"):  # text of a data-block table stays on the body grid
+                docx_oxml.disable_snap_to_grid(para)
             font = style["header_font"] if spec.el.tag == "th" else style["font"]
             width_mm = sum(w.mm for w in widths[spec.col:spec.col + spec.colspan]) - 2 * CELL_MARGIN_MM
             pieces = self._cell_lines(_inline_pieces(spec.el), font, style["size_pt"], width_mm)
-            _fill_paragraph(para, pieces, self.profile.docx_font(font), style["size_pt"], None)
-            docx_oxml.center_cell_vertically(cell)
+            _fill_paragraph(para, pieces, self.profile.docx_font(font), style["size_pt"], spacing)
+            if not table_el.get("data-block"):
+                docx_oxml.center_cell_vertically(cell)
             if "missing" in (spec.el.get("class") or "").split():
                 docx_oxml.shade_cell(cell, self.profile.missing_fill)
-        if "keep" in (table_el.get("class") or "").split():
+        for r, tr in enumerate(_table_rows(table_el)):
+            if "keep-with-next" in (tr.get("class") or "").split() and r + 1 < n_rows:
+                # a row that heads the rows below it (CSS break-after: avoid) stays on their page
+                for cell in table.rows[r].cells:
+                    for para in cell.paragraphs:
+                        para.paragraph_format.keep_with_next = True
+        if "keep" in classes:
             # a short table is not split across pages (CSS break-inside: avoid): every row's
             # paragraphs keep with the next row, which Word and LibreOffice both honour
             for row in table.rows[:-1]:
