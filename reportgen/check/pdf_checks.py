@@ -6,6 +6,8 @@ width, sizes, page-number style); the tolerances are the ones proposed in §7.
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -318,16 +320,25 @@ def check_indent(lay: Layout) -> CheckResult:
 
 # -- page-1 elements (8, 9, 10, 11) ---------------------------------------------------------------------
 
-DOC_NUMBER_LINE = re.compile(r"^\S{0,20}?[〔\[［（(【]\d{2,4}[〕\]］）)】]第?\d+号$")
+# the serial may be blank: a draft leaves it for the office to give when issuing (苏大气办〔2021〕　　号)
+DOC_NUMBER_LINE = re.compile(r"^\S{0,20}?[〔\[［（(【]\d{2,4}[〕\]］）)】]第?\d*号$")
 
 
 def doc_number_line(lay: Layout) -> Line | None:
     """发文字号: an upright line in the upper half of page 1 made of a 文号 only (…〔2021〕1号)."""
     if not lay.pages:
         return None
-    for l in sorted(lay.text_lines(lay.pages[0]), key=lambda l: l.fy0):
-        if not l.turned and l.fy1 < lay.g.height / 2 and DOC_NUMBER_LINE.match(l.compact):
+    lines = sorted((l for l in lay.text_lines(lay.pages[0]) if not l.turned and l.fy1 < lay.g.height / 2),
+                   key=lambda l: l.fy0)
+    for l in lines:
+        if DOC_NUMBER_LINE.match(l.compact):
             return l
+        # a draft's blank serial can split the line in two: “苏大气办〔2021〕” … “号” on one baseline
+        rest = next((r for r in lines if r is not l and r.compact == "号" and abs(r.fy0 - l.fy0) < 1
+                     and r.x0 > l.x1), None)
+        if rest is not None and DOC_NUMBER_LINE.match(l.compact + "号"):
+            return dataclasses.replace(l, words=l.words + rest.words, x1=rest.x1, y0=min(l.y0, rest.y0),
+                                       y1=max(l.y1, rest.y1))
     return None
 
 

@@ -68,7 +68,7 @@ def load_plan(root: Path) -> tuple[Plan, Problems]:
         workplan = _with_rendered_figures(workplan, rendered)
     letters = None
     if (root / "letters.yaml").exists():
-        letters = load_letter_settings(root / "letters.yaml", set(annexes), problems)
+        letters = load_letter_settings(root / "letters.yaml", set(annexes), problems, workplan)
     bulletin = None
     if (root / "bulletin.yaml").exists():
         bulletin = load_bulletin_settings(root / "bulletin.yaml", problems)
