@@ -296,7 +296,7 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
         city_orders.append(_order_sentence(label, cum_rank, "设区市", "PM2.5浓度", "lower"))
         if len(rate_rank.placed) >= 2:
             city_orders.append(_order_sentence("", rate_rank, "设区市", "优良天数比率", "higher"))
-        region_text = _regions_text(data, cities, counties, cumulative)
+        region_text = _regions_text(data, cities, cumulative, "设区市", "PM2.5浓度由低到高依次为")
     else:
         city_orders.append(f"{thin_reason}，不进行设区市排名和分片区比较。")
 
@@ -314,7 +314,9 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
                 lists.append(_county_list(period_label(period), r, key, n))
             if lists:
                 county_sections.append({"label": period_label(period), "lists": lists})
-    county_regions = _county_regions_text(data, counties, cumulative) if ranks else ""
+    county_regions = (_regions_text(data, counties, cumulative, "县（市、区）",
+                                    f"县（市、区）{period_label(cumulative)}PM2.5浓度由低到高依次为：")
+                      if ranks else "")
 
     # 综合指数和污染负荷比（按综合指数排名时）
     composite = None
@@ -476,35 +478,19 @@ def _city_range(label: str, valued: list[Unit], rated: list[Unit], figures: dict
     return f"{label}，各设区市{'，'.join(parts)}。"
 
 
-def _regions_text(data: BulletinData, cities: list[Unit], counties: list[Unit], period: Period) -> str:
-    """分片区看，苏南片区PM2.5浓度由低到高依次为……; a 片区 with fewer than 2 ranked cities is named once,
-    not given an empty order."""
+def _regions_text(data: BulletinData, units: list[Unit], period: Period, who: str, order_lead: str) -> str:
+    """分片区看，苏南片区PM2.5浓度由低到高依次为……; a 片区 with fewer than 2 ranked units is named once,
+    not given an empty order. `who`: 设区市 or 县（市、区）; `order_lead`: the words before each order."""
     ordered, few = [], []
     for region in REGIONS:
-        r = data.ranking([c for c in cities if c.region == region], "pm25", period)
+        r = data.ranking([u for u in units if u.region == region], "pm25", period)
         if len(r.placed) >= 2:
-            ordered.append(f"{region}片区PM2.5浓度由低到高依次为{tie_list(r.groups())}")
+            ordered.append(f"{region}片区{order_lead}{tie_list(r.groups())}")
         else:
             few.append(region)
     if not ordered:
         return ""
     text = "分片区看，" + "；".join(ordered)
     if few:
-        text += f"；{'、'.join(few)}片区有数据的设区市不足2个，不作片区内比较"
-    return text + "。"
-
-
-def _county_regions_text(data: BulletinData, counties: list[Unit], period: Period) -> str:
-    ordered, few = [], []
-    for region in REGIONS:
-        r = data.ranking([u for u in counties if u.region == region], "pm25", period)
-        if len(r.placed) >= 2:
-            ordered.append(f"{region}片区县（市、区）{period_label(period)}PM2.5浓度由低到高依次为：{tie_list(r.groups())}")
-        else:
-            few.append(region)
-    if not ordered:
-        return ""
-    text = "分片区看，" + "；".join(ordered)
-    if few:
-        text += f"；{'、'.join(few)}片区有数据的县（市、区）不足2个，不作片区内比较"
+        text += f"；{'、'.join(few)}片区有数据的{who}不足2个，不作片区内比较"
     return text + "。"
