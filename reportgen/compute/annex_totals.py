@@ -25,6 +25,15 @@ def _sum(cells: list[Cell]) -> Cell:
     return Cell(number_text(total), total)
 
 
+def _stated_cell(text: str, kind: str) -> Cell:
+    """A published value (already checked by load/annexes.py) with its number, as the rows have."""
+    if kind == "percent" and text.endswith("%"):
+        return Cell(text, Decimal(text[:-1]))
+    if kind in ("integer", "decimal"):
+        return Cell(text, Decimal(text))
+    return Cell(text, None)
+
+
 def compute_annex_totals(table: AnnexTable) -> list[Problem]:
     """Fill derived cells and table.total; return the problems found (stated totals that disagree)."""
     numeric = [c for c in table.columns if not c.derived and c.type in ("integer", "decimal")]
@@ -39,7 +48,7 @@ def compute_annex_totals(table: AnnexTable) -> list[Problem]:
     for col in table.columns:
         if rule.rule == "stated":
             text = rule.stated.get(col.key)
-            table.total[col.key] = Cell(text, None) if text is not None else MISSING
+            table.total[col.key] = _stated_cell(text, col.type) if text is not None else MISSING
             continue
         computed = _sum([row.cells[col.key] for row in table.rows])
         table.total[col.key] = computed
