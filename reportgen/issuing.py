@@ -41,7 +41,8 @@ class _NoAliasDumper(yaml.SafeDumper):
 
 
 def check_doc_number(number: str, pattern: str, year: int) -> str | None:
-    """Why `number` cannot be this bulletin's 文号, or None."""
+    """Why `number` cannot be this bulletin's 文号, or None. `year` is the year of the 成文日期: a December
+    bulletin signed in January carries the new year (GB/T 9704 7.2.4: the year the document is issued)."""
     m = DOC_NUMBER.fullmatch(number)
     if not m:
         return (f"文号“{number}”格式不对：应为“机关代字〔年份〕序号号”，年份用六角括号〔〕，序号不加“第”、不编虚位，"
@@ -64,11 +65,14 @@ def issue_bulletin(data_dir: Path, month: str, number: str, date: dt.date, profi
         raise IssueRefused("数据目录中没有 bulletin.yaml（通报的设置），不能印发通报")
     number = number.strip()
     year, mon = int(month[:4]), int(month[5:])
-    if (complaint := check_doc_number(number, plan.bulletin.doc_number, year)):
+    if (complaint := check_doc_number(number, plan.bulletin.doc_number, date.year)):
         raise IssueRefused(complaint)
     month_end = dt.date(year + mon // 12, mon % 12 + 1, 1) - dt.timedelta(days=1)
     if date <= month_end:
         raise IssueRefused(f"成文日期{date:%Y-%m-%d}不晚于{year}年{mon}月的最后一天；月度通报应在当月结束、数据报齐之后成文")
+    today = (now or dt.datetime.now()).date()
+    if date > today:
+        raise IssueRefused(f"成文日期{date:%Y-%m-%d}晚于今天（{today:%Y-%m-%d}）；印发是已经发生的事，成文日期不能是将来的日期")
     archive = load_submissions(data_dir, plan.units, plan.annexes.get(6), problems)
     if problems.errors:
         raise DataError(problems.items)
@@ -86,6 +90,12 @@ def issue_bulletin(data_dir: Path, month: str, number: str, date: dt.date, profi
                                f"成文日期{done.date:%Y-%m-%d}）。已印发的文件不再改动；如需更正，请另行印发更正通知或修订说明")
         if (same := next((r for r in records if r.doc_number == number), None)):
             raise IssueRefused(f"文号“{number}”已用于《{same.title}》（{same.issued_at:%Y-%m-%d}印发）；同一文号只能用于一份文件")
+        late = [s for s in archive.current[month].values() if s.received.date() > date]
+        if late:
+            s = min(late, key=lambda s: s.received)
+            raise IssueRefused(f"成文日期{date:%Y-%m-%d}早于通报所用数据的接收日期：{s.city.name}{year}年{mon}月的第{s.revision}版"
+                               f"于{s.received:%Y-%m-%d %H:%M}才收到（共{len(late)}个市的现行数据晚于成文日期）；"
+                               "请核对成文日期")
         issued_at = (now or dt.datetime.now()).replace(microsecond=0)
         provisional = IssueRecord("", "bulletin", month, "", number, date, issued_at, {}, {}, Path())
         doc = bulletin_document(plan, archive, month, profile, BulletinData(plan, archive), provisional)

@@ -93,6 +93,12 @@ def test_revised_data_never_rewrites_the_issued_bulletin(issued, tmp_path):
     (["--month", "2021-04", "--number", "苏大气办〔2021〕104号", "--date", "2021-04-20"], "不晚于2021年4月的最后一天"),
     (["--month", "2021-04", "--number", "苏大气办〔2021〕104号", "--date", "2021-13-01"], "格式不对"),
     (["--month", "2019-04", "--number", "苏大气办〔2019〕104号", "--date", "2019-05-10"], "没有任何报送数据"),
+    # a date in the future would be an act that has not happened (and could never be taken back)
+    (["--month", "2021-04", "--number", "苏大气办〔2999〕104号", "--date", "2999-05-10"], "晚于今天"),
+    # 南京市's current 2021-06 data arrived on 2021-07-05: a bulletin cannot be signed before it
+    (["--month", "2021-06", "--number", "苏大气办〔2021〕106号", "--date", "2021-07-01"], "早于通报所用数据的接收日期"),
+    # the 文号's year is the year of signing: a December bulletin signed in January carries the new year
+    (["--month", "2021-12", "--number", "苏大气办〔2021〕112号", "--date", "2022-01-10"], "与 bulletin.yaml 规定的格式不符"),
 ])
 def test_issuing_refuses_what_an_office_must_not_do(issued, args, expected):
     before = sorted(p.name for p in issued["archive"].iterdir())
@@ -100,6 +106,14 @@ def test_issuing_refuses_what_an_office_must_not_do(issued, args, expected):
     assert result.exit_code == 2, result.output
     assert expected in result.output and "未印发" in result.output
     assert sorted(p.name for p in issued["archive"].iterdir()) == before
+
+
+def test_a_december_bulletin_signed_in_january_carries_the_new_year(issued):
+    result = invoke("issue", "bulletin", "--data", issued["data"], "--out", issued["out"], "--month", "2021-12",
+                    "--number", "苏大气办〔2022〕3号", "--date", "2022-01-10")
+    assert result.exit_code == 0, result.output
+    pdf = next(issued["out"].rglob("2021-12*.pdf"))
+    assert "苏大气办〔2022〕3号" in flat(pdf_text(pdf)) and "2022年1月10日" in flat(pdf_text(pdf))
 
 
 def test_build_makes_what_is_complete_and_names_what_it_holds_back(tmp_path):
