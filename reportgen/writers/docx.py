@@ -38,6 +38,9 @@ ALIGN = {
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "div"}
 WHITESPACE = re.compile(r"[ \t\r\n\f]+")  # as HTML collapses; U+3000 ideographic spaces stay
 HTML_SPACE = " \t\r\n\f"
+# paragraph kinds that are headings of the outline (GB/T 9704 7.3.3: 一、 （一） 1.), their Word style
+# and outline level; a paragraph marked data-outline="3" is an item that starts with its number "1．"
+OUTLINE_STYLES = {"heading-1": ("Heading 1", 0), "heading-2": ("Heading 2", 1), "3": ("Heading 3", 2)}
 
 
 class UnsupportedHtml(ValueError):
@@ -255,6 +258,10 @@ class DocxWriter:
         normal = doc.styles["Normal"]
         docx_oxml.set_rpr_font(normal.element.get_or_add_rPr(), self.profile.docx_font(body["font"]),
                                body["size_pt"])
+        for kind, (name, level) in OUTLINE_STYLES.items():
+            block = self.profile.block(kind if kind.startswith("heading") else "body")
+            docx_oxml.heading_style(doc, name, level, self.profile.docx_font(block["font"]), block["size_pt"])
+        docx_oxml.replace_font_table(doc, [spec["docx"] for spec in self.profile.fonts.values()])
 
     def _setup_section(self, section, orientation: str) -> None:
         page = self.profile.page
@@ -349,7 +356,8 @@ class DocxWriter:
         block = self.profile.block(kind)
         char = self.profile.char_mm()
         size = float(el.get("data-size-pt") or block["size_pt"])
-        para = doc.add_paragraph()
+        outline = OUTLINE_STYLES.get(kind) or OUTLINE_STYLES.get(el.get("data-outline") or "")
+        para = doc.add_paragraph(style=outline[0] if outline else None)
         left_mm = float(el.get("data-left-mm")) if el.get("data-left-mm") else block.get("left_chars", 0) * char
         _format_paragraph(para, pitch_pt=max(self.grid["line_pitch_pt"], size) if kind != "issuer-mark" else size,
                           align=block.get("align", "left"),

@@ -184,3 +184,72 @@ def cell_text_top_to_bottom(cell) -> None:
 
 def exact_row_height(row, height_mm: float) -> None:
     _put(row._tr.get_or_add_trPr(), "w:trHeight", TRPR_ORDER, val=str(round(height_mm * 56.6929)), hRule="exact")
+
+
+# -- document language, font table, heading styles ------------------------------------------------
+
+# The official fonts (GB/T 9704 and the profile's DOCX names), as Word's font table describes them:
+# charset 86 (GB2312), and an alternative name that Word and WPS find on machines without the font.
+OFFICIAL_FONTS = {
+    "仿宋_GB2312": {"alt": "仿宋", "panose": "02010609030101010101", "family": "modern", "pitch": "fixed"},
+    "楷体_GB2312": {"alt": "楷体", "panose": "02010609030101010101", "family": "modern", "pitch": "fixed"},
+    "黑体": {"alt": "SimHei", "panose": "02010609060101010101", "family": "modern", "pitch": "fixed"},
+    "宋体": {"alt": "SimSun", "panose": "02010600030101010101", "family": "auto", "pitch": "variable"},
+    "方正小标宋简体": {"alt": "宋体", "panose": "02000000000000000000", "family": "script", "pitch": "fixed"},
+    "仿宋": {"alt": "FangSong", "panose": "02010609060101010101", "family": "modern", "pitch": "fixed"},
+    "楷体": {"alt": "KaiTi", "panose": "02010609060101010101", "family": "modern", "pitch": "fixed"},
+}
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def font_table_xml(names: list[str]) -> bytes:
+    """word/fontTable.xml naming `names` (the fonts the document uses) plus Times New Roman."""
+    from lxml import etree
+
+    w = f"{{{W_NS}}}"
+    root = etree.Element(f"{w}fonts", nsmap={"w": W_NS})
+    for name in [*dict.fromkeys(names), "Times New Roman"]:
+        spec = OFFICIAL_FONTS.get(name)
+        font = etree.SubElement(root, f"{w}font", {f"{w}name": name})
+        if spec is None:   # a Latin font
+            etree.SubElement(font, f"{w}charset", {f"{w}val": "00"})
+            etree.SubElement(font, f"{w}family", {f"{w}val": "roman"})
+            etree.SubElement(font, f"{w}pitch", {f"{w}val": "variable"})
+            continue
+        etree.SubElement(font, f"{w}altName", {f"{w}val": spec["alt"]})
+        etree.SubElement(font, f"{w}panose1", {f"{w}val": spec["panose"]})
+        etree.SubElement(font, f"{w}charset", {f"{w}val": "86"})
+        etree.SubElement(font, f"{w}family", {f"{w}val": spec["family"]})
+        etree.SubElement(font, f"{w}pitch", {f"{w}val": spec["pitch"]})
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def replace_font_table(document, names: list[str]) -> None:
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/fontTable"):
+            rel.target_part._blob = font_table_xml(names)
+            return
+
+
+def heading_style(document, style_name: str, outline_level: int, font: str, size_pt: float):
+    """A built-in heading style ("Heading 1" …, shown as 标题 1 in Chinese Word) restyled to the
+    profile's font and size, black, not bold, no spacing, with its outline level (0-based), so the
+    navigation pane and outline view list the headings while they look as GB/T 9704 wants."""
+    style = document.styles[style_name]
+    el = style.element
+    old = el.find(qn("w:rPr"))
+    if old is not None:
+        el.remove(old)
+    rpr = OxmlElement("w:rPr")
+    el.append(rpr)
+    set_rpr_font(rpr, font, size_pt)
+    _put(rpr, "w:b", RPR_ORDER, val="0")
+    _put(rpr, "w:bCs", RPR_ORDER, val="0")
+    _put(rpr, "w:color", RPR_ORDER, val="000000")
+    ppr = el.get_or_add_pPr()
+    for child in list(ppr):
+        ppr.remove(child)
+    _put(ppr, "w:keepNext", PPR_ORDER, val="1" if outline_level < 2 else "0")
+    _put(ppr, "w:spacing", PPR_ORDER, before="0", after="0")
+    _put(ppr, "w:outlineLvl", PPR_ORDER, val=str(outline_level))
+    return style

@@ -1,0 +1,61 @@
+"""The DOCX as Word/WPS users work in it: the official fonts in the font table, and the
+一、/（一）/1. levels as heading styles with outline levels that look exactly as the direct formatting."""
+
+import zipfile
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from lxml import etree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def notice(built):
+    return built["docx"]
+
+
+def part(path, name):
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read(name))
+
+
+def test_font_table_names_every_official_font_with_its_charset(notice):
+    fonts = {f.get(f"{W}name"): f for f in part(notice, "word/fontTable.xml").iter(f"{W}font")}
+    for name in ("仿宋_GB2312", "楷体_GB2312", "方正小标宋简体", "黑体"):
+        assert name in fonts, name
+        assert fonts[name].find(f"{W}charset").get(f"{W}val") == "86"
+        assert fonts[name].find(f"{W}altName") is not None
+    assert "Calibri" not in fonts and "ＭＳ 明朝" not in fonts
+    # every font a run names is in the table
+    document = part(notice, "word/document.xml")
+    used = {el.get(f"{W}eastAsia") for el in document.iter(f"{W}rFonts")} - {None}
+    assert used <= set(fonts)
+
+
+def outline_level(style):
+    ppr = style.element.pPr
+    level = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
+    return None if level is None else int(level.get(qn("w:val")))
+
+
+def test_headings_carry_styles_with_outline_levels(notice):
+    d = docx.Document(notice)
+    by_level: dict[int, list[str]] = {}
+    for p in d.paragraphs:
+        level = outline_level(p.style)
+        if level is not None:
+            by_level.setdefault(level, []).append(p.text)
+    assert by_level[0][:2] == ["一、总体要求", "二、推进十项任务"]
+    assert by_level[1][0] == "（一）指导思想"
+    assert by_level[2][0].startswith("1.强化生态环境空间管控。")
+    assert len(by_level[0]) == 4 and len(by_level[2]) >= 30
+    # the style looks as the direct formatting does: black, not bold, the profile's font
+    h1 = d.styles["Heading 1"].element.rPr
+    assert h1.find(qn("w:color")).get(qn("w:val")) == "000000"
+    assert h1.find(qn("w:b")).get(qn("w:val")) == "0"
+    assert h1.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "黑体"
+    assert d.styles["Heading 2"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "楷体_GB2312"
+    # body text is not a heading
+    assert all(outline_level(p.style) is None for p in d.paragraphs if p.text.startswith("现将《"))
