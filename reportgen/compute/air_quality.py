@@ -209,7 +209,7 @@ def incomparable_reason(change_, period: Period) -> str:
     溧水区，无可比的上年同期数据" (a period of the year before) or "……，1—8月无可比数据"."""
     if period.as_of is not None and int(period.as_of[:4]) > period.year:
         return f"{change_.describe()}，无可比的上年同期数据"
-    return f"{change_.describe()}，{_months_text(period.keys)}无可比数据"
+    return f"{change_.describe()}，{_months_text(period.keys)}跨越调整，无可比数据"
 
 
 def change(current: Decimal | None, previous: Decimal | None, relative: bool) -> Decimal | None:
