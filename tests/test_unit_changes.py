@@ -135,6 +135,7 @@ def test_no_comparable_figure_across_the_change_is_said_in_words(merged):
         assert f"未参与排名：溧水（{why}，1—8月跨越调整，无可比数据）" in text   # 1—8月
         # the single month after the change is its own figure: 溧水 ranked third (21.0)
         assert "PM2.5浓度相对较好的前10位（1—10名）依次是：江宁、六合、溧水、" in text
+    assert "（溧水因区划调整无可比的累计数据，未作对照）" in merged["2021-08"]["pdf"]     # 附件2 targets
     # the count printed with each list is the units ranked: 52 for the lists 溧水 is not in
     assert "2021年8月，52个县（市、区）中，PM2.5浓度改善幅度" in merged["2021-08"]["pdf"]
     assert "2021年1—8月，52个县（市、区）中，PM2.5浓度相对较好" in merged["2021-08"]["pdf"]

@@ -54,10 +54,8 @@ def load_units(path: Path, problems: Problems) -> Units:
         if row["level"] == "city" and with_region and not row["region"]:
             problems.error(path, f"缺少片区：其他设区市（如第{with_region[0]}行）填了片区，每个设区市都应填写"
                                  "（不分片区的，region列全部留空或删去该列）", line, "region")
-            bad = True
         if row["level"] == "city" and row["region"].endswith("片区"):
             problems.error(path, f"片区名写作“{row['region'][:-2]}”即可（通报中印作“{row['region']}”）", line, "region")
-            bad = True
         if not bad:
             raw_by_name[row["name"]] = dict(row, line=line)
     by_alias = {}

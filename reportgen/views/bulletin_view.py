@@ -329,14 +329,17 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
         targets = {u.name: _targets(plan, u) for u in counties}
         for name, key, which, better, places in (("PM2.5浓度", "pm25", 0, "lower", 0),
                                                   ("优良天数比率", "good_rate", 1, "higher", 1)):
-            met, missed, no_target, no_data = [], [], [], []
+            met, missed, no_target, no_data, changed = [], [], [], [], []
             for u in counties:
                 target = targets[u.name][which]
-                status = _status(fmt.number(getattr(data.figures(u, cumulative), key), places), target, better)
+                figures = data.figures(u, cumulative)
+                status = _status(fmt.number(getattr(figures, key), places), target, better)
                 lists = {"达标": met, "未达标": missed}
-                (lists[status] if status in lists else no_target if target is None else no_data).append(u.short_name)
+                (lists[status] if status in lists else no_target if target is None else
+                 changed if figures.incomparable else no_data).append(u.short_name)
             unknown = "；".join(f"{_names_or_count(names)}{why}" for names, why in
-                               ((no_data, "无有效数据"), (no_target, "无年度目标")) if names)
+                               ((no_data, "无有效数据"), (changed, "因区划调整无可比的累计数据"), (no_target, "无年度目标"))
+                               if names)
             county_targets.append({"name": name, "met": len(met), "missed": "、".join(missed),
                                    "missed_count": len(missed), "unknown": unknown, "judged": bool(met or missed)})
 
