@@ -83,13 +83,15 @@ class Units:
         change lies after `month`."""
         if not self.changes:
             return self
-        if month not in self._months:
-            gone = {c.old.name for c in self.changes if c.month <= month}
-            not_yet = {u.name for c in self.changes if c.month > month and c.kind != "merged" for u in c.new}
-            units = [u for u in (*self.all, *self.retired) if u.name not in gone and u.name not in not_yet]
-            self._months[month] = Units(sorted(units, key=lambda u: u.order), self.regions, self.changes,
-                                        self.retired)
-        return self._months[month]
+        base = getattr(self, "_plan_year", self)    # as_of of a month's units starts from the plan year's
+        if month not in base._months:
+            gone = {c.old.name for c in base.changes if c.month <= month}
+            not_yet = {u.name for c in base.changes if c.month > month and c.kind != "merged" for u in c.new}
+            units = [u for u in (*base.all, *base.retired) if u.name not in gone and u.name not in not_yet]
+            month_units = Units(sorted(units, key=lambda u: u.order), base.regions, base.changes, base.retired)
+            month_units._plan_year = base
+            base._months[month] = month_units
+        return base._months[month]
 
     def ended(self, name: str, month: str) -> UnitChange | None:
         """The change by which a unit named `name` had ceased to exist by `month`, if any."""
