@@ -280,3 +280,47 @@ def test_cycles_and_successors_gone_before_the_change_are_refused(tmp_path):
     path.write_text("changes: 高淳区并入溧水区\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", "--data", str(root)])
     assert result.exit_code == 2 and "“changes”应为列表" in result.output, result.output
+
+
+def test_split_county_has_no_comparable_figure_and_its_parts_do_not_exist_before(tmp_path):
+    """A split (comparison always none): 江宁区 divided into 江宁东区 and 江宁西区 as of 2021-07-01."""
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root, ignore=shutil.ignore_patterns("submissions", "issued"))
+    for name, old, new in (("units.csv", "320115,江宁区,江宁,county,南京,\n",
+                            "320191,江宁东区,江宁东,county,南京,\n320192,江宁西区,江宁西,county,南京,\n"),
+                           ("annexes/annex2.csv", "南京,江宁,32,84.6\n", "南京,江宁东,32,84.6\n南京,江宁西,32,84.6\n")):
+        text = (root / name).read_text(encoding="utf-8")
+        assert old in text
+        (root / name).write_text(text.replace(old, new), encoding="utf-8")
+    (root / "unit_changes.yaml").write_text(
+        "changes:\n  - {date: 2021-07-01, kind: split, from: 江宁区, short_name: 江宁, into: [江宁东区, 江宁西区]}\n",
+        encoding="utf-8")
+    plan = load_plan(root)[0]
+    assert [u.name for u in plan.units.as_of("2021-06").children(plan.units.find("南京"))][:1] == ["江宁区"]
+    assert [u.name for u in plan.units.as_of("2021-07").children(plan.units.find("南京"))][:2] == ["江宁东区", "江宁西区"]
+    # a May form naming a part that did not exist yet
+    write_month(tmp_path / "made", "2021-05", names_gone=True)
+    path = tmp_path / "made" / "submissions" / "2021-05" / "南京市" / "r01_20210605T090000.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("江宁区", "江宁东区"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["submit", str(path), "--month", "2021-05", "--data", str(root)])
+    assert result.exit_code == 2, result.output
+    assert "第3行" in result.output
+    assert "“江宁东区”是江宁区于2021年7月1日拆分为江宁东区、江宁西区后的单位（见 unit_changes.yaml），2021-05时尚不存在" \
+        in result.output
+    # 同比 of a part: no comparable figure, and the reason says why
+    write_month(root, "2020-08", names_gone=True)
+    months = root / "submissions"
+    for month in ("2021-08",):
+        write_month(root, month, names_gone=True)
+        csv_path = months / month / "南京市" / "r01_20210605T090000.csv"
+        text = csv_path.read_text(encoding="utf-8").replace("江宁区,", "江宁东区,")
+        csv_path.write_text(text.replace("\n六合区", "\n江宁西区,21.0,20,28,\n六合区"), encoding="utf-8")
+    plan = load_plan(root)[0]
+    problems = Problems()
+    archive = load_submissions(root, plan.units, plan.annexes.get(6), problems)
+    assert not problems.errors, problems.errors
+    entries = {e.unit.name: e for e in BulletinData(plan, archive).entries(
+        plan.units.as_of("2021-08").counties, "pm25_change", period_for("2021-08", "month"))}
+    assert entries["江宁东区"].value is None
+    assert entries["江宁东区"].reason == "江宁区于2021年7月1日拆分为江宁东区、江宁西区，无可比的上年同期数据"
+    assert entries["六合区"].value is not None
