@@ -231,6 +231,7 @@ BAD = [
     ("into a city", "into: 南京市", False, "“南京市”是设区市；区划调整只适用于县（市、区）", 2),
     ("unknown kind", "kind: abolished", False, "调整类型应为 merged（并入）、renamed（更名）、split（拆分） 之一", 2),
     ("no comparison rule", "comparison: null", False, "请写明跨调整如何比较", 2),
+    ("short name taken", "short_name: 溧水", False, "简称“溧水”已是 units.csv 中溧水区的名称", 2),
     ("split compared", "kind: split\n    into: [甲区, 乙区]\n    comparison: continue", False,
      "comparison 只能为 none", 2),
 ]

@@ -206,7 +206,7 @@ def unit_figures(archive: SubmissionArchive, unit: Unit, period: Period, units: 
 
 def incomparable_reason(change_, period: Period) -> str:
     """Why a unit has no figure for a period reaching back across a change: "高淳区于2021年7月1日并入
-    溧水区，无可比的上年同期数据" (a period of the year before) or "……，1—8月无可比数据"."""
+    溧水区，无可比的上年同期数据" (a period of the year before) or "……，1—8月跨越调整，无可比数据"."""
     if period.as_of is not None and int(period.as_of[:4]) > period.year:
         return f"{change_.describe()}，无可比的上年同期数据"
     return f"{change_.describe()}，{_months_text(period.keys)}跨越调整，无可比数据"

@@ -172,6 +172,8 @@ def _entry(entry, field: str, line: int, path: Path, units: Units, year: int | N
     short = entry.get("short_name")
     if not isinstance(short, str) or not short.strip():
         error("short_name", f"请写明“{old}”的简称（调整前各月的通报中使用），实际为{describe(short)}")
+    elif (same := units.find(short.strip())) is not None and not (kind == "renamed" and same.name in into):
+        error("short_name", f"简称“{short.strip()}”已是 units.csv 中{same.name}的名称；调整前后同时存在的两个单位不能同名")
     code = entry.get("code", "")
     code = str(code) if isinstance(code, int) and not isinstance(code, bool) else code
     if code and not (isinstance(code, str) and CODE.fullmatch(code)):
