@@ -17,22 +17,52 @@ class Unit:
     short_name: str      # 南京, 江宁
     level: str           # "city" | "county"
     parent: str | None   # the city's name, for counties
-    region: str          # 苏南 / 苏中 / 苏北 (a county's is its city's)
-    order: int           # fixed order: position in units.csv
+    region: str          # the city's 片区 from units.csv ("" when the data set has none); a county's is its city's
+    order: float         # fixed order: position in units.csv (a unit of earlier months: next to its successor)
 
     def display(self, style: str) -> str:
         return self.short_name if style == "short_name" else self.name
 
 
+@dataclass(frozen=True)
+class UnitChange:
+    """An administrative change (unit_changes.yaml): from `date` on, `old` is gone and `new` stand for it."""
+
+    date: dt.date                 # the first day of the first month under the new units
+    kind: str                     # "merged" | "renamed" | "split"
+    old: Unit                     # the unit that ceased (not in units.csv)
+    new: tuple[Unit, ...]         # its successor(s)
+    comparison: str               # "continue": the successor's series runs across the change; "none": it does not
+    line: int = 0                 # where it is written in unit_changes.yaml
+
+    @property
+    def month(self) -> str:
+        return f"{self.date.year}-{self.date.month:02d}"
+
+    def describe(self) -> str:
+        """高淳区于2021年7月1日并入溧水区"""
+        when = f"{self.date.year}年{self.date.month}月{self.date.day}日"
+        names = "、".join(u.name for u in self.new)
+        verb = {"merged": "并入", "renamed": "更名为", "split": "拆分为"}[self.kind]
+        return f"{self.old.name}于{when}{verb}{names}"
+
+
 @dataclass
 class Units:
+    """The plan year's units (units.csv, `all`), the order of their 片区, and the units of earlier months
+    (unit_changes.yaml): `as_of(month)` gives the units that existed in a month."""
+
     all: list[Unit]
+    regions: tuple[str, ...] = ()           # 片区 in printing order; () when the data set has none
+    changes: tuple[UnitChange, ...] = ()    # in date order
+    retired: tuple[Unit, ...] = ()          # units of earlier months that units.csv no longer lists
 
     def __post_init__(self) -> None:
         self._by_alias: dict[str, Unit] = {}
         for u in self.all:
             for alias in (u.name, u.short_name):
                 self._by_alias.setdefault(alias, u)
+        self._months: dict[str, Units] = {}
 
     @property
     def cities(self) -> list[Unit]:
@@ -47,6 +77,49 @@ class Units:
 
     def children(self, city: Unit) -> list[Unit]:
         return [u for u in self.all if u.parent == city.name]
+
+    def as_of(self, month: str) -> "Units":
+        """The units that existed in `month` ("2021-05"), in fixed order; the plan year's units when no
+        change lies after `month`."""
+        if not self.changes:
+            return self
+        base = getattr(self, "_plan_year", self)    # as_of of a month's units starts from the plan year's
+        if month not in base._months:
+            gone = {c.old.name for c in base.changes if c.month <= month}
+            not_yet = {u.name for c in base.changes if c.month > month and c.kind != "merged" for u in c.new}
+            units = [u for u in (*base.all, *base.retired) if u.name not in gone and u.name not in not_yet]
+            month_units = Units(sorted(units, key=lambda u: u.order), base.regions, base.changes, base.retired)
+            month_units._plan_year = base
+            base._months[month] = month_units
+        return base._months[month]
+
+    def ended(self, name: str, month: str) -> UnitChange | None:
+        """The change by which a unit named `name` had ceased to exist by `month`, if any."""
+        for c in self.changes:
+            if c.month <= month and name in (c.old.name, c.old.short_name):
+                return c
+        return None
+
+    def not_yet(self, name: str, month: str) -> UnitChange | None:
+        """The change that created a unit named `name` after `month` (renamed or split), if any."""
+        for c in self.changes:
+            if c.month > month and c.kind != "merged" and any(name in (u.name, u.short_name) for u in c.new):
+                return c
+        return None
+
+    def series_source(self, unit: Unit, month: str, as_of: str) -> tuple[Unit | None, UnitChange | None]:
+        """Whose report stands for `unit` (a unit of month `as_of`) in an earlier `month`: the unit itself,
+        its predecessor under an old name (renamed, comparison "continue"), or None and the change across
+        which its series does not continue (comparison "none", split)."""
+        current = unit
+        for c in sorted(self.changes, key=lambda c: c.date, reverse=True):
+            if not (month < c.month <= as_of) or current.name not in {u.name for u in c.new}:
+                continue
+            if c.comparison != "continue":
+                return None, c
+            if c.kind == "renamed":
+                current = c.old
+        return current, None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,11 @@ Methods (documented here because the bulletin's numbers depend on them):
 - 改善幅度: PM2.5 and 综合指数 (本期 − 上年同期)/上年同期 × 100 (%); 优良天数比率 本期 − 上年同期
   (percentage points). Computed from unrounded values.
 - Province (全省): the arithmetic mean of the 13 cities' values; missing if any city's is missing.
+- Administrative changes (unit_changes.yaml, load/unit_changes.py): a unit's figures are those of the
+  units of the period's reference month (`Period.as_of`, the bulletin's month, kept by year_before()).
+  A month before a change reads the report that stands for the unit then (Units.series_source: its own,
+  or its old name's after a rename with comparison "continue"); across a change with comparison "none"
+  (and any split) there is no comparable figure, and the reason names the change.
 - A month without valid data (not submitted, or reported empty with a 备注) leaves the unit without a
   value for every period containing it, with the reason worded for the period: a single month's reason
   is bare ("南京市未报送", "无有效数据：设备故障"); a longer period's names its months ("3月、5月无有效数据")
@@ -25,7 +30,7 @@ import calendar
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..model import SubmissionArchive, Unit
+from ..model import SubmissionArchive, Unit, Units
 from .composite_index import STANDARDS, days_of, index_parts, min_days, period_concentrations  # noqa: F401
 
 POLLUTANT_NAMES = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "co": "CO", "o3": "O3"}
@@ -37,13 +42,19 @@ class Period:
     kind: str                   # "month" | "quarter" | "cumulative"
     year: int
     months: tuple[int, ...]
+    as_of: str | None = None    # the month whose units the figures are for; None: the period's last month
 
     @property
     def keys(self) -> list[str]:
         return [f"{self.year}-{m:02d}" for m in self.months]
 
+    @property
+    def reference(self) -> str:
+        return self.as_of or self.keys[-1]
+
     def year_before(self) -> "Period":
-        return Period(self.kind, self.year - 1, self.months)
+        """The same months a year earlier, for the units of this period (上年同期)."""
+        return Period(self.kind, self.year - 1, self.months, self.reference)
 
 
 def period_for(month: str, kind: str) -> Period:
@@ -78,6 +89,7 @@ class Figures:
     composite: Decimal | None
     reasons: dict[str, str]     # indicator → why it has no value, worded for the period
     composite_parts: dict[str, Decimal] | None = None   # C_i/S_i of the six pollutants (污染负荷比)
+    incomparable: str | None = None   # no figure because the period reaches across an administrative change
 
 
 def _month_label(key: str) -> str:
@@ -110,13 +122,21 @@ def _why(failures: list[tuple[str, str]], single: bool) -> str:
     return "，".join(f"{_months_text(keys)}{what}" for what, keys in by_reason.items())
 
 
-def unit_figures(archive: SubmissionArchive, unit: Unit, period: Period) -> Figures:
+def unit_figures(archive: SubmissionArchive, unit: Unit, period: Period, units: Units | None = None) -> Figures:
+    """`units`: the plan's units with their changes (None: no changes are considered)."""
     single = len(period.months) == 1
     reasons: dict[str, str] = {}
     reports = []
     absent: list[tuple[str, str]] = []
     for key in period.keys:
-        report = archive.report(unit, key)
+        source = unit
+        if units is not None and units.changes:
+            source, broken = units.series_source(unit, key, period.reference)
+            if broken is not None:
+                why = incomparable_reason(broken, period)
+                return Figures(None, None, None, {k: why for k in ("pm25", "good_rate", "composite")},
+                               incomparable=why)
+        report = archive.report(source, key)
         if report is None:
             if key not in archive.current:
                 absent.append((key, "无报送数据"))
@@ -184,6 +204,14 @@ def unit_figures(archive: SubmissionArchive, unit: Unit, period: Period) -> Figu
     return Figures(pm25, good_rate, composite, reasons, parts)
 
 
+def incomparable_reason(change_, period: Period) -> str:
+    """Why a unit has no figure for a period reaching back across a change: "高淳区于2021年7月1日并入
+    溧水区，无可比的上年同期数据" (a period of the year before) or "……，1—8月跨越调整，无可比数据"."""
+    if period.as_of is not None and int(period.as_of[:4]) > period.year:
+        return f"{change_.describe()}，无可比的上年同期数据"
+    return f"{change_.describe()}，{_months_text(period.keys)}跨越调整，无可比数据"
+
+
 def change(current: Decimal | None, previous: Decimal | None, relative: bool) -> Decimal | None:
     """改善幅度: relative (%) for concentrations and the index, difference (percentage points) for rates."""
     if current is None or previous is None:
@@ -227,5 +255,5 @@ def indicator_value(indicator: Indicator, current: Figures, previous: Figures | 
         return value, None
     before = getattr(previous, indicator.figure) if previous is not None else None
     if before is None:
-        return None, "无上年同期数据"
+        return None, previous.incomparable if previous is not None and previous.incomparable else "无上年同期数据"
     return change(value, before, indicator.relative), None

@@ -25,7 +25,7 @@ class BulletinData:
     def figures(self, unit: Unit, period: Period) -> Figures:
         key = (unit.name, period)
         if key not in self._cache:
-            self._cache[key] = unit_figures(self.archive, unit, period)
+            self._cache[key] = unit_figures(self.archive, unit, period, self.plan.units)
         return self._cache[key]
 
     def entries(self, units: list[Unit], indicator: str, period: Period) -> list[Entry]:

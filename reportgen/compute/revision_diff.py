@@ -95,7 +95,7 @@ def submission_changes(old: SubmissionArchive, new: SubmissionArchive, plan: Pla
                                       f"第{sb.revision}版" if sb else "未报送"))
             reports_a = {r.unit.name: r for r in (sa.reports if sa else ())}
             reports_b = {r.unit.name: r for r in (sb.reports if sb else ())}
-            for unit in [city] + plan.units.children(city):
+            for unit in [city] + plan.units.as_of(month).children(city):
                 ra, rb = reports_a.get(unit.name), reports_b.get(unit.name)
                 for key, label in labels.items():
                     if key == "remark":
@@ -137,7 +137,8 @@ def bulletin_rank_moves(old_data, new_data, plan: Plan, months: list[str]) -> li
     moves: list[RankMove] = []
     for month in months:
         for group, indicator, kind, name in RANKINGS:
-            units = plan.units.counties if group == "counties" else plan.units.cities
+            month_units = plan.units.as_of(month)
+            units = month_units.counties if group == "counties" else month_units.cities
             period = period_for(month, kind)
             moves += rank_moves(month, name, old_data.ranking(units, indicator, period),
                                 new_data.ranking(units, indicator, period))

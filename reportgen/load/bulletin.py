@@ -10,11 +10,11 @@ from ..compute.air_quality import INDICATORS
 from ..compute.ranking import Precision
 from ..model import BulletinSettings
 from ..problems import Problems
-from .yaml_file import check_keys, describe, is_kind, line_of, optional, read_yaml, require
+from .yaml_file import check_keys, describe, is_kind, line_of, optional, read_yaml, require, text_list
 
 PERIOD_KINDS = ("month", "quarter", "cumulative")
 BULLETIN_KEYS = {"issuer", "issuer_mark", "doc_number", "recipients", "title", "ranking",
-                 "county_lists", "special_help", "basis", "closing", "data_note"}
+                 "county_lists", "special_help", "basis", "closing", "data_note", "regions"}
 SECTION_KEYS = {"ranking": {"decimals", "rounding", "missing", "by_indicator", "min_cities"},
                 "county_lists": {"length", "periods", "indicators"},
                 "special_help": {"indicator", "bottom", "months"}}
@@ -37,6 +37,8 @@ class BulletinRules(BulletinSettings):
 
     precision: tuple[tuple[str, Precision], ...] = ()
     min_cities: int = 1
+    regions: tuple[str, ...] = ()     # 片区 in printing order (checked against units.csv by load/plan.py)
+    regions_line: int | None = None
 
 
 def _by_indicator(raw, default_decimals, default_rounding, path: Path, problems: Problems):
@@ -141,6 +143,9 @@ def load_bulletin_settings(path: Path, problems: Problems) -> BulletinSettings |
         if not isinstance(key, str) or key not in INDICATORS:
             problems.error(path, f"指标应为 {'、'.join(INDICATORS)} 之一，实际为{describe(key)}", help_.line_of("indicator"),
                            field="special_help.indicator")
+    regions = text_list(data, "regions", path, problems, required=False) or []
+    if len(set(regions)) != len(regions):
+        problems.error(path, "片区重复列出", line_of(data, "regions"), field="regions")
     if len(problems.errors) > before:
         return None
     return BulletinRules(
@@ -150,4 +155,5 @@ def load_bulletin_settings(path: Path, problems: Problems) -> BulletinSettings |
         list_length=lists["length"], list_periods=tuple(periods), indicators=tuple(indicators),
         help_indicator=help_["indicator"], help_bottom=help_["bottom"], help_months=help_["months"],
         basis=text["basis"], closing=text["closing"], data_note=data_note or "",
-        precision=tuple(precision), min_cities=min_cities)
+        precision=tuple(precision), min_cities=min_cities, regions=tuple(regions),
+        regions_line=line_of(data, "regions"))

@@ -23,8 +23,10 @@ def _csv_problem(exc: csv.Error) -> str:
     return f"无法按CSV读取（{exc}）"
 
 
-def read_csv(path: Path, expected: list[str], problems: Problems) -> list[tuple[int, dict[str, str]]]:
-    """Rows as (row number, {column: stripped text}); header checked against `expected`."""
+def read_csv(path: Path, expected: list[str], problems: Problems,
+             optional: tuple[str, ...] = ()) -> list[tuple[int, dict[str, str]]]:
+    """Rows as (row number, {column: stripped text}); header checked against `expected`. Columns in
+    `optional` may be left out of the header; rows then hold "" for them."""
     text = read_text_file(path, problems)
     if text is None:
         return []
@@ -54,7 +56,7 @@ def read_csv(path: Path, expected: list[str], problems: Problems) -> list[tuple[
             problems.error(path, f"列“{col}”在表头中出现了两次", 1, col)
             ok = False
     for col in expected:
-        if col not in header:
+        if col not in header and col not in optional:
             problems.error(path, f"缺少必需的列“{col}”（表头应为：{shown}）", 1, col)
             ok = False
     for col in header:
@@ -95,7 +97,9 @@ def read_csv(path: Path, expected: list[str], problems: Problems) -> list[tuple[
                 for h, reason in bad_cells:
                     problems.error(path, reason, line, h)
         else:
-            rows.append((line, {h: c.strip() for h, c in zip(header, cells)}))
+            row = dict.fromkeys(optional, "")
+            row.update({h: c.strip() for h, c in zip(header, cells)})
+            rows.append((line, row))
     if bad_shape > MAX_REPORTED_ROWS:
         problems.error(path, f"……另有{bad_shape - MAX_REPORTED_ROWS}行有同类问题（单元格个数与表头不符，或有不可见字符）")
     return rows

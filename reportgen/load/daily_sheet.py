@@ -23,7 +23,7 @@ from ..compute.composite_index import POLLUTANTS, DailyUnitReport, DayValues, st
 from ..model import UnitReport, Units
 from ..problems import Problems
 from ..submission_fields import SubmissionField, UNIT_ALIASES, UNIT_HEADER, match_header, normalize_header
-from .submissions import _cell_complaint, _field_value, _find_unit, _raw, _shown, _text, days_in_month
+from .submissions import _cell_complaint, _changed, _field_value, _find_unit, _raw, _shown, _text, days_in_month
 from .xlsx_cells import Cell, XlsxRefused, column_letters, sheet_names, sheet_rows
 
 DAILY_SHEET = "日均值"
@@ -166,9 +166,9 @@ def read_daily_sheet(path: Path, data: bytes, month: str, units: Units, reports:
         if not name:
             error("单位名称为空", number, header_text["unit"])
             continue
-        unit = _find_unit(name, units)
+        unit = _find_unit(name, units.as_of(month))
         if unit is None or unit.name not in reports:
-            why = (f"未知单位“{_shown(name)}”" if unit is None else
+            why = (_changed(name, month, units) or f"未知单位“{_shown(name)}”" if unit is None else
                    f"{unit.name}不在本报送表的“报送数据”表中；日均值表只填本市及所辖县（市、区）")
             error(why, number, header_text["unit"])
             continue

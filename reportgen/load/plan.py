@@ -8,13 +8,15 @@ import re
 from pathlib import Path
 
 from ..compute.annex_totals import compute_annex_totals
-from ..model import Imprint, Item, Masthead, Notice, Paragraph, Plan, Responsibility, Section, Subsection, WorkPlan
+from ..model import (Imprint, Item, Masthead, Notice, Paragraph, Plan, Responsibility, Section, Subsection, Units,
+                     WorkPlan)
 from ..problems import DataError, Problems
 from ..responsibility import short_name
 from .annexes import load_annex
 from .bulletin import load_bulletin_settings
 from .figure_refs import ProseFigures
 from .letters import load_letter_settings
+from .unit_changes import FILE_NAME as UNIT_CHANGES, load_unit_changes
 from .units import load_units
 from .yaml_file import check_keys, describe, is_kind, line_of, optional, read_yaml, require, text_list
 
@@ -44,6 +46,7 @@ def load_plan(root: Path) -> tuple[Plan, Problems]:
     # departments None: departments.yaml could not be read, its own error says why; names are not checked
     workplan = _load_workplan(root / "workplan.yaml", None if departments is None else set(departments), problems,
                               prose)
+    units = load_unit_changes(root / UNIT_CHANGES, units, notice.date.year if notice is not None else None, problems)
     annexes = {}
     for schema in sorted((root / "annexes").glob("annex*.yaml"), key=lambda p: (len(p.name), p.name)):
         table = load_annex(schema, units, problems)
@@ -72,12 +75,33 @@ def load_plan(root: Path) -> tuple[Plan, Problems]:
     bulletin = None
     if (root / "bulletin.yaml").exists():
         bulletin = load_bulletin_settings(root / "bulletin.yaml", problems)
+        if bulletin is not None:
+            units = _ordered_regions(units, bulletin, root, problems)
     if problems.errors:
         raise DataError(problems.items)
     plan = Plan(root=root, year=notice.date.year, notice=notice, workplan=workplan, units=units,
                 departments=tuple(departments or ()), annexes=annexes, letters=letters, bulletin=bulletin,
                 department_groups=_department_groups(root / "departments.yaml"))
     return plan, problems
+
+
+def _ordered_regions(units: Units, bulletin, root: Path, problems: Problems) -> Units:
+    """The 片区 in bulletin.yaml's `regions` order, which must name exactly the regions of units.csv."""
+    declared = getattr(bulletin, "regions", ())
+    if not declared:
+        return units
+    line = getattr(bulletin, "regions_line", None)
+    for region in declared:
+        if region not in units.regions:
+            problems.error(root / "bulletin.yaml", f"片区“{region}”不是 units.csv 中任何设区市的片区"
+                           + (f"（units.csv 中的片区：{'、'.join(units.regions)}）" if units.regions else
+                              "（units.csv 没有填写片区）"), line, field="regions")
+    for region in units.regions:
+        if region not in declared:
+            city = next(u for u in units.cities if u.region == region)
+            problems.error(root / "bulletin.yaml", f"units.csv 中{city.name}的片区“{region}”未列在 regions 中",
+                           line, field="regions")
+    return dataclasses.replace(units, regions=tuple(declared))
 
 
 def _load_departments(path: Path, problems: Problems) -> list[str] | None:

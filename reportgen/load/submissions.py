@@ -212,6 +212,20 @@ def _find_unit(name: str, units: Units) -> Unit | None:
     return unit
 
 
+def _changed(name: str, month: str, units: Units) -> str | None:
+    """Why a unit of another time is not one of `month`'s units (unit_changes.yaml), or None."""
+    name = re.sub(r"\s+", "", name)
+    for candidate in dict.fromkeys([name] + [name[:-1] for s in ("市", "县", "区") if name.endswith(s)]):
+        if (c := units.ended(candidate, month)) is not None:
+            now = "、".join(u.name for u in c.new)
+            return (f"{c.describe()}（见 unit_changes.yaml），{month}的报送表不应再有“{_shown(name)}”的行；"
+                    f"请按调整后的单位填报（{now}），或使用该月的空白报送表（reportgen form --month {month}）")
+        if (c := units.not_yet(candidate, month)) is not None:
+            return (f"“{_shown(name)}”是{c.describe()}后的单位（见 unit_changes.yaml），{month}时尚不存在；"
+                    f"该月应按原单位“{c.old.name}”填报")
+    return None
+
+
 def _close(name: str, units: Units) -> str:
     names = [u.name for u in units.all] + [u.short_name for u in units.all]
     near = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
@@ -247,6 +261,7 @@ def read_submission(path: Path, month: str, units: Units, annex6, problems: Prob
     order), or None after recording problems. `city`: the submitting city, if known beforehand.
     `data`: the file's bytes, if already read (then exactly these bytes are checked)."""
     before = len(problems.errors)
+    units = units.as_of(month)   # the units that existed that month (unit_changes.yaml)
     if data is None:
         try:
             data = read_limited(path)
@@ -324,6 +339,9 @@ def read_submission(path: Path, month: str, units: Units, annex6, problems: Prob
             problems.error(path, "单位名称为空", number, unit_col)
             continue
         unit = _find_unit(cell["unit"], units)
+        if unit is None and (change := _changed(cell["unit"], month, units)):
+            problems.error(path, change, number, unit_col)
+            continue
         if unit is None:
             problems.error(path, f"未知单位“{_shown(cell['unit'])}”{_close(cell['unit'], units)}", number, unit_col)
             continue

@@ -1,4 +1,9 @@
-"""units.csv: the 13 设区市 and 54 县（市、区）, in their fixed order."""
+"""units.csv: the plan year's 设区市 and 县（市、区）, in their fixed order.
+
+The `region` column (片区) is optional: a data set without it (or with it empty) has no 片区, and the
+bulletin prints nothing about them. With it, every city names its 片区; their order is bulletin.yaml's
+`regions` list where given (load/plan.py checks it), else the order of first appearance here.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,13 @@ from ..problems import Problems
 from .csv_file import read_csv
 
 COLUMNS = ["code", "name", "short_name", "level", "parent", "region"]
-REGIONS = ("苏南", "苏中", "苏北")
+OPTIONAL_COLUMNS = ("region",)
 CODE = re.compile(r"[0-9]{6}")   # 行政区划代码 (GB/T 2260)
 
 
 def load_units(path: Path, problems: Problems) -> Units:
-    rows = read_csv(path, COLUMNS, problems)
+    rows = read_csv(path, COLUMNS, problems, OPTIONAL_COLUMNS)
+    with_region = [line for line, row in rows if row["level"] == "city" and row["region"]]
     units: list[Unit] = []
     seen: dict[str, int] = {}
     codes: dict[str, int] = {}
@@ -45,9 +51,11 @@ def load_units(path: Path, problems: Problems) -> Units:
                 bad = True
         for value in {row["name"], row["short_name"]} - {""}:
             seen.setdefault(value, line)
-        if row["level"] == "city" and row["region"] not in REGIONS:
-            problems.error(path, f"设区市的片区应为{'、'.join(REGIONS)}之一，实际为“{row['region']}”", line, "region")
-            bad = True
+        if row["level"] == "city" and with_region and not row["region"]:
+            problems.error(path, f"缺少片区：其他设区市（如第{with_region[0]}行）填了片区，每个设区市都应填写"
+                                 "（不分片区的，region列全部留空或删去该列）", line, "region")
+        if row["level"] == "city" and row["region"].endswith("片区"):
+            problems.error(path, f"片区名写作“{row['region'][:-2]}”即可（通报中印作“{row['region']}”）", line, "region")
         if not bad:
             raw_by_name[row["name"]] = dict(row, line=line)
     by_alias = {}
@@ -67,7 +75,8 @@ def load_units(path: Path, problems: Problems) -> Units:
         else:
             region = raw["region"]
         units.append(Unit(raw["code"], raw["name"], raw["short_name"], raw["level"], parent, region, order))
-    return Units(units)
+    regions = tuple(dict.fromkeys(u.region for u in units if u.level == "city" and u.region))
+    return Units(units, regions)
 
 
 def close_matches(name: str, candidates) -> str:

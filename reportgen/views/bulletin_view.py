@@ -21,7 +21,6 @@ from .notice_view import masthead_view, signature_view
 
 MISSING_TEXT = ""   # printed as a grey empty cell (as in the annexes), never as a made-up number
 QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
-REGIONS = ("苏南", "苏中", "苏北")
 
 # name, unit and the note printed after each pair of lists (bulletin.md §3)
 INDICATOR_WORDING = {
@@ -233,7 +232,8 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
     fmt = Formats(s.rounding)
     data = data or BulletinData(plan, archive)
     year, mon = int(month[:4]), int(month[5:])
-    cities, counties = plan.units.cities, plan.units.counties
+    units = plan.units.as_of(month)    # the units of the bulletin's month (unit_changes.yaml)
+    cities, counties = units.cities, units.counties
     this_month, cumulative = period_for(month, "month"), period_for(month, "cumulative")
     in_plan_year = year == plan.year
     submitted = archive.current.get(month, {})
@@ -296,9 +296,9 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
         city_orders.append(_order_sentence(label, cum_rank, "设区市", "PM2.5浓度", "lower"))
         if len(rate_rank.placed) >= 2:
             city_orders.append(_order_sentence("", rate_rank, "设区市", "优良天数比率", "higher"))
-        region_text = _regions_text(data, cities, cumulative, "设区市", "PM2.5浓度由低到高依次为")
+        region_text = _regions_text(data, cities, cumulative, "设区市", "PM2.5浓度由低到高依次为", units.regions)
     else:
-        city_orders.append(f"{thin_reason}，不进行设区市排名和分片区比较。")
+        city_orders.append(f"{thin_reason}，不进行设区市排名{'和分片区比较' if units.regions else ''}。")
 
     # 三、县（市、区）排名
     n = s.list_length
@@ -315,7 +315,7 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
             if lists:
                 county_sections.append({"label": period_label(period), "lists": lists})
     county_regions = (_regions_text(data, counties, cumulative, "县（市、区）",
-                                    f"县（市、区）{period_label(cumulative)}PM2.5浓度由低到高依次为：")
+                                    f"县（市、区）{period_label(cumulative)}PM2.5浓度由低到高依次为：", units.regions)
                       if ranks else "")
 
     # 综合指数和污染负荷比（按综合指数排名时）
@@ -329,14 +329,17 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
         targets = {u.name: _targets(plan, u) for u in counties}
         for name, key, which, better, places in (("PM2.5浓度", "pm25", 0, "lower", 0),
                                                   ("优良天数比率", "good_rate", 1, "higher", 1)):
-            met, missed, no_target, no_data = [], [], [], []
+            met, missed, no_target, no_data, changed = [], [], [], [], []
             for u in counties:
                 target = targets[u.name][which]
-                status = _status(fmt.number(getattr(data.figures(u, cumulative), key), places), target, better)
+                figures = data.figures(u, cumulative)
+                status = _status(fmt.number(getattr(figures, key), places), target, better)
                 lists = {"达标": met, "未达标": missed}
-                (lists[status] if status in lists else no_target if target is None else no_data).append(u.short_name)
+                (lists[status] if status in lists else no_target if target is None else
+                 changed if figures.incomparable else no_data).append(u.short_name)
             unknown = "；".join(f"{_names_or_count(names)}{why}" for names, why in
-                               ((no_data, "无有效数据"), (no_target, "无年度目标")) if names)
+                               ((no_data, "无有效数据"), (changed, "因区划调整无可比的累计数据"), (no_target, "无年度目标"))
+                               if names)
             county_targets.append({"name": name, "met": len(met), "missed": "、".join(missed),
                                    "missed_count": len(missed), "unknown": unknown, "judged": bool(met or missed)})
 
@@ -344,7 +347,8 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
     help_months = previous_months(month, s.help_months)
     absent = [m for m in help_months if m not in archive.current]
     thin = [m for m in help_months if m in archive.current and len(archive.current[m]) < min_cities]
-    rankings = [data.ranking(counties, s.help_indicator, period_for(m, "month")) for m in help_months]
+    rankings = [data.ranking(plan.units.as_of(m).counties, s.help_indicator, period_for(m, "month"))
+                for m in help_months]
     helped, unjudged = [], []
     if not absent and not thin:
         helped = consecutive_bottom(rankings, s.help_bottom)
@@ -478,11 +482,13 @@ def _city_range(label: str, valued: list[Unit], rated: list[Unit], figures: dict
     return f"{label}，各设区市{'，'.join(parts)}。"
 
 
-def _regions_text(data: BulletinData, units: list[Unit], period: Period, who: str, order_lead: str) -> str:
+def _regions_text(data: BulletinData, units: list[Unit], period: Period, who: str, order_lead: str,
+                  regions: tuple[str, ...]) -> str:
     """分片区看，苏南片区PM2.5浓度由低到高依次为……; a 片区 with fewer than 2 ranked units is named once,
-    not given an empty order. `who`: 设区市 or 县（市、区）; `order_lead`: the words before each order."""
+    not given an empty order. `who`: 设区市 or 县（市、区）; `order_lead`: the words before each order;
+    `regions`: the data set's 片区 in order (none: nothing is said about 片区)."""
     ordered, few = [], []
-    for region in REGIONS:
+    for region in regions:
         r = data.ranking([u for u in units if u.region == region], "pm25", period)
         if len(r.placed) >= 2:
             ordered.append(f"{region}片区{order_lead}{tie_list(r.groups())}")

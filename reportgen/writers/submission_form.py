@@ -124,7 +124,7 @@ def write_form(plan, month: str, city, target: Path, values: dict | None = None)
     year, mon = (int(x) for x in month.split("-"))
     days = calendar.monthrange(year, mon)[1]
     fields = form_fields(plan)
-    units = [city] + plan.units.children(city)
+    units = [city] + plan.units.as_of(month).children(city)   # the units of that month (unit_changes.yaml)
     values = values or {}
     remark_col = 1 + len(fields) + 1
     col_of = {f.key: get_column_letter(c) for c, f in enumerate(fields, start=UNIT_COLUMN + 1)}
