@@ -653,6 +653,58 @@ def issue_bulletin_command(data_dir: Path, out_dir: Path, profile_path: Path | N
     _run_build(data_dir, out_dir, profile_path, kinds=("bulletins",), months=[month])
 
 
+@main.command(help="新建项目文件夹：用程序自带的示例（江苏省2021年工作计划及示例报送数据）生成 reportgen.yaml、"
+                   "data/jiangsu-2021/、fonts/、templates/、profiles/。目录须不存在或为空（默认为当前文件夹）。")
+@click.argument("folder", metavar="[目录]", required=False, type=click.Path(path_type=Path))
+def init(folder: Path | None) -> None:
+    from .scaffold import ScaffoldRefused, init_project
+
+    target = (folder or Path.cwd()).absolute()
+    try:
+        made = init_project(target)
+    except ScaffoldRefused as exc:
+        click.echo(f"[错误] {exc}。未新建任何文件。", err=True)
+        sys.exit(2)
+    click.echo(f"已新建项目 {target}：")
+    for path, what in made:
+        click.echo(f"  {path}：{what}")
+    cd = f"cd {target}" if target != Path.cwd().absolute() else None
+    click.echo("下一步：")
+    for line in filter(None, [cd, "（把 FandolFang-Regular.otf 复制到 fonts/）",
+                              "reportgen validate                      # 检查数据",
+                              "reportgen build --allow-incomplete      # 生成全部文件到 output/",
+                              "reportgen new-plan 2022 --from jiangsu-2021   # 以2021年的数据新建2022年计划"]):
+        click.echo(f"  {line}")
+
+
+@main.command(name="new-plan", help="以某年的数据集新建下一年度的计划数据集：复制单位、工作计划结构、附件表结构和部门名单，"
+                                     "清空须重新确定的内容（成文日期、附件中的目标和任务数等）并逐项列出，"
+                                     "然后把新数据集登记到 reportgen.yaml。")
+@click.argument("year", metavar="年度", type=int)
+@click.option("--from", "source", required=True, metavar="数据集", help="作为基础的数据集名称（reportgen.yaml 中的），如 jiangsu-2021")
+@click.option("--name", default=None, metavar="名称", help="新数据集的名称（默认把原名称中的年份换成新年度，如 jiangsu-2022）")
+def new_plan_command(year: int, source: str, name: str | None) -> None:
+    from .scaffold import ScaffoldRefused, new_plan
+
+    project = _project(required=True)
+    try:
+        plan = new_plan(project, year, source, name)
+    except ScaffoldRefused as exc:
+        click.echo(f"[错误] {exc}。未新建任何文件。", err=True)
+        sys.exit(2)
+    click.echo(f"已新建数据集 {plan.name}（{plan.folder}），并登记到 {project.file}。")
+    click.echo("已修改或清空（须重新确定）：")
+    for c in plan.changes:
+        click.echo(f"  {c.file}{f' 第{c.line}行' if c.line else ''}：{c.what}")
+    click.echo(f"照搬{plan.old_year}年、请核对（共{len(plan.to_review)}处）：")
+    for c in plan.to_review:
+        click.echo(f"  {c.file}{f' 第{c.line}行' if c.line else ''}：{c.what}")
+    for note in plan.notes:
+        click.echo(f"说明：{note}")
+    click.echo(f"以上清单也写在 {plan.name}/README.md 中。下一步：reportgen validate --data {plan.name} 列出尚未填写的每一项；"
+               f"默认数据集仍为 {project.default}，改用新数据集时加 --data {plan.name}，或修改 reportgen.yaml 中的 default。")
+
+
 main.add_command(build_command, name="build")
 
 if __name__ == "__main__":
