@@ -653,7 +653,7 @@ def issue_bulletin_command(data_dir: Path, out_dir: Path, profile_path: Path | N
     _run_build(data_dir, out_dir, profile_path, kinds=("bulletins",), months=[month])
 
 
-@main.command(help="新建项目文件夹：用程序自带的示例（江苏省2021年工作计划及示例报送数据）生成 reportgen.yaml、"
+@main.command(short_help="新建项目文件夹（reportgen.yaml 和示例数据集）。", help="新建项目文件夹：用程序自带的示例（江苏省2021年工作计划及示例报送数据）生成 reportgen.yaml、"
                    "data/jiangsu-2021/、fonts/、templates/、profiles/。目录须不存在或为空（默认为当前文件夹）。")
 @click.argument("folder", metavar="[目录]", required=False, type=click.Path(path_type=Path))
 def init(folder: Path | None) -> None:
@@ -677,7 +677,7 @@ def init(folder: Path | None) -> None:
         click.echo(f"  {line}")
 
 
-@main.command(name="new-plan", help="以某年的数据集新建下一年度的计划数据集：复制单位、工作计划结构、附件表结构和部门名单，"
+@main.command(name="new-plan", short_help="以某年的数据集新建下一年度的计划数据集，列出清空的内容。", help="以某年的数据集新建下一年度的计划数据集：复制单位、工作计划结构、附件表结构和部门名单，"
                                      "清空须重新确定的内容（成文日期、附件中的目标和任务数等）并逐项列出，"
                                      "然后把新数据集登记到 reportgen.yaml。")
 @click.argument("year", metavar="年度", type=int)

@@ -256,6 +256,7 @@ def new_plan(project: Project, year: int, source: str, name: str | None = None) 
     if target.exists():
         raise ScaffoldRefused(f"文件夹 {target} 已存在。请用 --name 另起名称，或先移走该文件夹")
 
+    registered = _registration(project, name, target)
     plan = NewPlan(name, target, old)
     staging = _staging(src.parent, f".reportgen-new-{name}-")
     try:
@@ -272,7 +273,7 @@ def new_plan(project: Project, year: int, source: str, name: str | None = None) 
         work.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _register(project, name, target)
+    write_bytes_atomic(project.file, registered)
     return plan
 
 
@@ -394,19 +395,21 @@ def _readme(plan: NewPlan, source: str, year: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _register(project: Project, name: str, folder: Path) -> None:
-    """Add `name: folder` to the datasets of reportgen.yaml, after its last entry (a line-level edit)."""
+def _registration(project: Project, name: str, folder: Path) -> bytes:
+    """reportgen.yaml with `name: folder` added to its datasets after the last entry (a line-level edit:
+    comments and layout stay). Worked out before anything is made, so a file that cannot be edited
+    stops new-plan before it writes."""
     path = project.file
     lines = path.read_text(encoding="utf-8-sig").split("\n")
     data = read_yaml(path, Problems())
     datasets = data["datasets"]
-    last = max(datasets.line_of(k) for k in datasets)
-    indent = re.match(r"\s*", lines[last - 1]).group()
     try:
         rel = folder.resolve().relative_to(project.root).as_posix()
     except ValueError:
         rel = str(folder.resolve())
-    if isinstance(datasets, LineDict) and lines[datasets.line - 1].rstrip().endswith("}"):
-        raise ScaffoldRefused(f"{PROJECT_FILE} 的 datasets 写在一行中，请改为每行一项后重试，或手工加入 {name}: {rel}")
+    if datasets.line == data.line_of("datasets"):   # written in flow style: datasets: {a: b}
+        raise ScaffoldRefused(f"{PROJECT_FILE} 的 datasets 写在一行中，请改为每行一项后重试")
+    last = max(datasets.line_of(k) for k in datasets)
+    indent = re.match(r"\s*", lines[last - 1]).group()
     lines.insert(last, f"{indent or '  '}{name}: {rel}")
-    write_bytes_atomic(path, "\n".join(lines).encode("utf-8"))
+    return "\n".join(lines).encode("utf-8")

@@ -242,6 +242,11 @@ def test_new_plan_refusals(project, monkeypatch):
         result = invoke("new-plan", *args)
         assert result.exit_code == 2 and message in result.output, result.output
     assert sorted(p.name for p in (project / "data").iterdir()) == ["jiangsu-2021", "jiangsu-2022"]
+    # a reportgen.yaml that cannot be edited line by line stops it before anything is made
+    (project / "reportgen.yaml").write_text("datasets: {jiangsu-2021: data/jiangsu-2021}\n", encoding="utf-8")
+    flow = invoke("new-plan", "2023", "--from", "jiangsu-2021")
+    assert flow.exit_code == 2 and "写在一行中" in flow.output
+    assert sorted(p.name for p in (project / "data").iterdir()) == ["jiangsu-2021", "jiangsu-2022"]
 
 
 # --- a project's own templates and profiles ------------------------------------------------------------
