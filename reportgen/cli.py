@@ -82,7 +82,7 @@ def _resolve_out(ctx, param, value: Path | None) -> Path:
 
 
 data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None, metavar="目录",
-                           callback=_resolve_data, expose_value=True,
+                           callback=_resolve_data,
                            help="数据目录，或项目文件 reportgen.yaml 中数据集的名称（默认：项目的默认数据集）")
 
 
