@@ -232,6 +232,9 @@ def libreoffice_batch(docx: list[Path], work: Path) -> dict:
     user profile, so that creating the profile is not timed."""
     from reportgen.fontconfig import libreoffice_environment
     from reportgen.profile import Profile
+    from reportgen.project import load_project
+
+    load_project(ROOT / "reportgen.yaml").activate()   # the checkout's fonts folder, as the build used
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:

@@ -35,7 +35,8 @@ from .model import IssueRecord, Plan, SubmissionArchive, Unit
 from .problems import DataError, Problems
 from .profile import Profile
 from .manifest import Manifest, changed_inputs, digest, program_digest, stable_file_digest, view_digests
-from .render import TEMPLATES_DIR, render_document
+from .render import render_document
+from .resources import template_path
 from .views.bulletin_view import bulletin_view
 from .views.letter_view import department_view, letter_view
 from .views.notice_view import annex_view, notice_view
@@ -310,9 +311,10 @@ def document_inputs(doc: Document, profile: Profile, shared: dict) -> dict:
 
 def _shared_inputs(documents: list[Document], profile: Profile) -> dict:
     templates = {}
-    css = stable_file_digest(TEMPLATES_DIR / "gbt9704.css.j2")
+    # the template files in use: a project's own template replaces the package's, and counts here
+    css = stable_file_digest(template_path("gbt9704.css.j2"))
     for name in {d.template for d in documents if d.template}:
-        templates[name] = f"{stable_file_digest(TEMPLATES_DIR / name)}:{css}"
+        templates[name] = f"{stable_file_digest(template_path(name))}:{css}"
     font_paths = set()
     for role in profile.fonts:
         files, families = profile.pdf_font_chain(role)

@@ -15,14 +15,75 @@ from .build import ENVIRONMENT_MARK, KINDS, FontFilesMissing, NoSubmissions, Unk
 from .files import atomic_target, environment_problem
 from .load.plan import load_plan
 from .problems import DataError, Severity
-from .profile import PROJECT_ROOT, Profile, ProfileError
+from .profile import Profile, ProfileError
+from .project import NOT_FOUND, PROJECT_FILE, Project, ProjectNotFound, load_project, locate
 from .writers.pdf import harfbuzz_subset_available
 
-DEFAULT_DATA = PROJECT_ROOT / "data" / "jiangsu-2021"
-DEFAULT_OUTPUT = PROJECT_ROOT / "output"
 
-data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, metavar="目录",
-                           show_default=True, help="数据目录（计划数据：notice.yaml、workplan.yaml、units.csv、annexes/）")
+def _project(required: bool = False) -> Project | None:
+    """The project (reportgen.yaml) the command runs in, read once per command; its templates, profiles
+    and fonts are put in force. Exits 2 with a located message when the file is wrong, and when
+    `required` and there is no project."""
+    ctx = click.get_current_context()
+    state = ctx.find_root().ensure_object(dict)
+    if "project" not in state:
+        try:
+            file = locate(state.get("project_option"))
+        except ProjectNotFound as exc:
+            click.echo(f"[错误] {exc}。", err=True)
+            sys.exit(2)
+        project = None
+        if file is not None:
+            try:
+                project = load_project(file)
+            except DataError as exc:
+                _show_problems(exc.problems)
+                click.echo(f"[错误] 项目文件 {file} 有错误，请修改后重试。", err=True)
+                sys.exit(2)
+            project.activate()
+        state["project"] = project
+    project = state["project"]
+    if project is None and required:
+        click.echo(f"[错误] {NOT_FOUND.format(cwd=Path.cwd())}。", err=True)
+        sys.exit(2)
+    return project
+
+
+def _resolve_data(ctx, param, value: Path | None) -> Path:
+    """--data: a folder, or the name of one of the project's data sets; absent: the project's default."""
+    if value is not None:
+        project = _project(required=False)
+        if project is not None and len(value.parts) == 1 and str(value) in project.datasets:
+            return _dataset_or_exit(project, str(value))
+        return value
+    project = _project(required=True)
+    if project.default is None:
+        click.echo(f"[错误] {project.file} 中没有写默认数据集（default）。请写明 default，或用 --data 指定数据集"
+                   f"（{'、'.join(project.datasets)}）。", err=True)
+        sys.exit(2)
+    return _dataset_or_exit(project, project.default)
+
+
+def _dataset_or_exit(project: Project, name: str) -> Path:
+    folder = project.dataset(name)
+    if not folder.is_dir():
+        click.echo(f"[错误] {project.file}，第{project.lines.get(name, 1)}行，字段“datasets.{name}”："
+                   f"数据集“{name}”的文件夹 {folder} 不存在。请检查路径。", err=True)
+        sys.exit(2)
+    return folder
+
+
+def _resolve_out(ctx, param, value: Path | None) -> Path:
+    """--out: as given; absent: the project's output folder (without a project: ./output)."""
+    if value is not None:
+        return value
+    project = _project(required=False)
+    return project.output if project is not None else Path("output").resolve()
+
+
+data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None, metavar="目录",
+                           callback=_resolve_data,
+                           help="数据目录，或项目文件 reportgen.yaml 中数据集的名称（默认：项目的默认数据集）")
 
 
 MAX_ERRORS_SHOWN = 50
@@ -102,8 +163,11 @@ sys.unraisablehook = _quiet_environment_unraisable
 
 @click.group(cls=Group, help="reportgen：由计划数据和各市报送数据生成公文（通知、附件表格等），输出PDF和DOCX，版式符合GB/T 9704-2012。")
 @click.option("--debug", is_flag=True, help="出错时显示程序的详细信息（供开发人员排查）")
-def main(debug: bool) -> None:
-    pass
+@click.option("--project", "project_path", type=click.Path(path_type=Path), default=None, metavar="目录",
+              help=f"项目文件夹（含 {PROJECT_FILE}）；默认从当前文件夹向上查找，也可用环境变量 REPORTGEN_PROJECT 指定")
+@click.pass_context
+def main(ctx, debug: bool, project_path: Path | None) -> None:
+    ctx.ensure_object(dict)["project_option"] = project_path
 
 
 @main.command(help="检查数据目录，一次列出全部问题（文件、行、列和应有的内容）。有错误时退出码为2。")
@@ -135,6 +199,9 @@ def validate(data_dir: Path) -> None:
 
 
 def _load_profile(profile_path: Path | None) -> Profile:
+    project = _project(required=False)
+    if profile_path is None and project is not None:
+        profile_path = project.profile
     try:
         profile = Profile.load(profile_path)
     except ProfileError as exc:
@@ -176,7 +243,8 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, gap_fil
         for role, what, _ in exc.missing:
             kind = "字体文件不存在" if isinstance(what, Path) else "字体未安装"
             click.echo(f"[错误] 版式配置 {profile.path.name} 要求的{profile.fonts[role].get('label', role)}{kind}：{what}"
-                       "。请运行 make install 安装字体，或在版式配置中改用已安装的字体。未生成任何文件。", err=True)
+                       "。请把字体文件放到项目的字体文件夹（reportgen.yaml 中的 fonts；在源码目录中运行 make install 即可），"
+                       "或在版式配置中改用已安装的字体。未生成任何文件。", err=True)
         sys.exit(2)
     except Exception as exc:  # the machine or a bug, not the data: say so plainly, details with --debug
         if _debug_requested():
@@ -255,10 +323,10 @@ def _report_written(result) -> None:
         click.echo(f"已生成{len(items)}个文件（原因：{reason}）：{names}")
 
 
-out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT, metavar="目录",
-                          show_default=True, help="输出目录")
+out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, metavar="目录",
+                          callback=_resolve_out, help="输出目录（默认：项目文件 reportgen.yaml 中的 output）")
 profile_option = click.option("--profile", "profile_path", type=click.Path(path_type=Path, exists=True), default=None, metavar="文件",
-                              help="版式配置文件（默认 profiles/gbt9704.yaml）")
+                              help="版式配置文件（默认：reportgen.yaml 中的 profile；未写时为 GB/T 9704-2012）")
 incomplete_option = click.option("--allow-incomplete", is_flag=True,
                                  help="允许生成含缺失数值的目标责任书和附件数据（缺失处显示“（待补充）”）")
 force_option = click.option("--force", is_flag=True,
@@ -434,7 +502,7 @@ def submissions(data_dir: Path, month: str) -> None:
 @month_option
 @click.option("--city", required=True, metavar="设区市", help="设区市，如 南京 或 南京市")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None, metavar="文件",
-              help="保存位置（默认 output/报送表/<月份>/<市>报送表.xlsx）")
+              help="保存位置（默认：项目输出文件夹中的 报送表/<月份>/<市>报送表.xlsx）")
 def form(data_dir: Path, month: str, city: str, out_path: Path | None) -> None:
     from .writers.submission_form import write_form
 
@@ -445,7 +513,7 @@ def form(data_dir: Path, month: str, city: str, out_path: Path | None) -> None:
         names = "、".join(c.short_name for c in plan.units.cities)
         click.echo(f"[错误] “{city}”不是设区市。可选：{names}", err=True)
         sys.exit(2)
-    target = out_path or DEFAULT_OUTPUT / "报送表" / month / f"{unit.name}{month}报送表.xlsx"
+    target = out_path or _resolve_out(None, None, None) / "报送表" / month / f"{unit.name}{month}报送表.xlsx"
     with atomic_target(target) as temp:
         write_form(plan, month, unit, temp)
     click.echo(f"已生成 {target}")
@@ -583,6 +651,58 @@ def issue_bulletin_command(data_dir: Path, out_dir: Path, profile_path: Path | N
     click.echo(f"已印发《{record.title}》（{record.doc_number}，成文日期{date.year}年{date.month}月{date.day}日）；"
                f"印发的文件存档于 {record.path.parent}。")
     _run_build(data_dir, out_dir, profile_path, kinds=("bulletins",), months=[month])
+
+
+@main.command(short_help="新建项目文件夹（reportgen.yaml 和示例数据集）。", help="新建项目文件夹：用程序自带的示例（江苏省2021年工作计划及示例报送数据）生成 reportgen.yaml、"
+                   "data/jiangsu-2021/、fonts/、templates/、profiles/。目录须不存在或为空（默认为当前文件夹）。")
+@click.argument("folder", metavar="[目录]", required=False, type=click.Path(path_type=Path))
+def init(folder: Path | None) -> None:
+    from .scaffold import ScaffoldRefused, init_project
+
+    target = (folder or Path.cwd()).absolute()
+    try:
+        made = init_project(target)
+    except ScaffoldRefused as exc:
+        click.echo(f"[错误] {exc}。未新建任何文件。", err=True)
+        sys.exit(2)
+    click.echo(f"已新建项目 {target}：")
+    for path, what in made:
+        click.echo(f"  {path}：{what}")
+    cd = f"cd {target}" if target != Path.cwd().absolute() else None
+    click.echo("下一步：")
+    for line in filter(None, [cd, "（把 FandolFang-Regular.otf 复制到 fonts/）",
+                              "reportgen validate                      # 检查数据",
+                              "reportgen build --allow-incomplete      # 生成全部文件到 output/",
+                              "reportgen new-plan 2022 --from jiangsu-2021   # 以2021年的数据新建2022年计划"]):
+        click.echo(f"  {line}")
+
+
+@main.command(name="new-plan", short_help="以某年的数据集新建下一年度的计划数据集，列出清空的内容。", help="以某年的数据集新建下一年度的计划数据集：复制单位、工作计划结构、附件表结构和部门名单，"
+                                     "清空须重新确定的内容（成文日期、附件中的目标和任务数等）并逐项列出，"
+                                     "然后把新数据集登记到 reportgen.yaml。")
+@click.argument("year", metavar="年度", type=int)
+@click.option("--from", "source", required=True, metavar="数据集", help="作为基础的数据集名称（reportgen.yaml 中的），如 jiangsu-2021")
+@click.option("--name", default=None, metavar="名称", help="新数据集的名称（默认把原名称中的年份换成新年度，如 jiangsu-2022）")
+def new_plan_command(year: int, source: str, name: str | None) -> None:
+    from .scaffold import ScaffoldRefused, new_plan
+
+    project = _project(required=True)
+    try:
+        plan = new_plan(project, year, source, name)
+    except ScaffoldRefused as exc:
+        click.echo(f"[错误] {exc}。未新建任何文件。", err=True)
+        sys.exit(2)
+    click.echo(f"已新建数据集 {plan.name}（{plan.folder}），并登记到 {project.file}。")
+    click.echo("已修改或清空（须重新确定）：")
+    for c in plan.changes:
+        click.echo(f"  {c.file}{f' 第{c.line}行' if c.line else ''}：{c.what}")
+    click.echo(f"照搬{plan.old_year}年、请核对（共{len(plan.to_review)}处）：")
+    for c in plan.to_review:
+        click.echo(f"  {c.file}{f' 第{c.line}行' if c.line else ''}：{c.what}")
+    for note in plan.notes:
+        click.echo(f"说明：{note}")
+    click.echo(f"以上清单也写在 {plan.name}/README.md 中。下一步：reportgen validate --data {plan.name} 列出尚未填写的每一项；"
+               f"默认数据集仍为 {project.default}，改用新数据集时加 --data {plan.name}，或修改 reportgen.yaml 中的 default。")
 
 
 main.add_command(build_command, name="build")

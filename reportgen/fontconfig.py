@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .profile import FONTS_DIR, Profile
+from . import resources
+from .profile import Profile
 
 
 def fontconfig_xml(profile: Profile, cache_dir: Path) -> str:
@@ -28,7 +29,8 @@ def fontconfig_xml(profile: Profile, cache_dir: Path) -> str:
             + f"{weight_edit}</match>")
     return ("<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"fonts.dtd\">\n<fontconfig>\n"
             '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
-            f"<dir>{escape(str(FONTS_DIR))}</dir>\n<cachedir>{escape(str(cache_dir))}</cachedir>\n"
+            + "".join(f"<dir>{escape(str(d))}</dir>\n" for d in resources.font_dirs())
+            + f"<cachedir>{escape(str(cache_dir))}</cachedir>\n"
             + "\n".join(rules) + "\n</fontconfig>\n")
 
 

@@ -7,7 +7,8 @@ For every document the build records the hashes of its inputs:
 - "template": the document's template and the shared stylesheet template;
 - "profile": the layout profile's values;
 - "fonts": the contents of every font file the PDF may embed;
-- "program": the package version and a hash of its source files.
+- "program": the package version, a hash of its source files, and the versions of the libraries that
+  shape the output (OUTPUT_LIBRARIES: upgrading WeasyPrint or python-docx marks every output stale).
 and, per output file, the file's own hash: a file edited or damaged after the build is rebuilt too.
 
 The manifest (<out>/.reportgen-manifest.json) is rewritten atomically after every finished document,
@@ -29,6 +30,10 @@ from .files import write_bytes_atomic
 MANIFEST_NAME = ".reportgen-manifest.json"
 FORMAT = 1
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+# Installed distributions whose version changes what the files look like (layout, fonts, XML, charts).
+OUTPUT_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "pyphen", "python-docx", "lxml",
+                    "openpyxl", "matplotlib", "jinja2", "markupsafe", "pyyaml", "pillow")
 
 INPUT_NAMES = {"view": "所用数据", "template": "模板", "profile": "版式配置", "fonts": "字体", "program": "程序版本"}
 
@@ -72,6 +77,19 @@ def stable_file_digest(path: Path) -> str:
     return _cached_file_digest(str(path), st.st_size, st.st_mtime_ns)
 
 
+def library_versions() -> dict[str, str]:
+    """{distribution: installed version} of OUTPUT_LIBRARIES ("-" when one is not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {}
+    for name in OUTPUT_LIBRARIES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "-"
+    return versions
+
+
 @lru_cache(maxsize=1)
 def program_digest() -> str:
     from importlib.metadata import PackageNotFoundError, version
@@ -81,6 +99,7 @@ def program_digest() -> str:
     except PackageNotFoundError:
         v = "unknown"
     h = hashlib.sha256(v.encode())
+    h.update(json.dumps(library_versions(), sort_keys=True).encode())
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
         h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         h.update(path.read_bytes())

@@ -1,4 +1,4 @@
-"""The layout profile (profiles/*.yaml): page geometry, grid, fonts by role, paragraph kinds.
+"""The layout profile (reportgen/profiles/*.yaml, or a project's profiles/*.yaml): page geometry, grid, fonts by role, paragraph kinds.
 
 Writers read geometry and fonts only from here. `Profile.css_context()` gives the derived values the
 stylesheet template needs; the DOCX writer uses the same numbers through the accessors below.
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PROFILE = PROJECT_ROOT / "profiles" / "gbt9704.yaml"
-FONTS_DIR = PROJECT_ROOT / "fonts"
+from . import resources
+
+DEFAULT_PROFILE = resources.STANDARD_PROFILE   # GB/T 9704-2012 as shipped: what deviations are measured against
 PT_PER_MM = 72 / 25.4
 
 
@@ -54,7 +54,7 @@ class Profile:
         """A profile file; an office profile names its `base` and lists only the values it changes.
         A profile other than the standard's without a `base` is based on the standard, so that its
         misspelt keys are reported too."""
-        path = Path(path or DEFAULT_PROFILE)
+        path = Path(path or resources.default_profile())
         if path.resolve() in _chain:
             raise ProfileError(f"{path.name}：版式配置的 base 循环引用（{' → '.join(p.name for p in _chain)} → {path.name}）")
         try:
@@ -67,7 +67,10 @@ class Profile:
         if base_name is None and path.resolve() != DEFAULT_PROFILE.resolve():
             base_name = DEFAULT_PROFILE.stem
         if base_name is not None:
-            base_path = Path(base_name) if str(base_name).endswith(".yaml") else DEFAULT_PROFILE.parent / f"{base_name}.yaml"
+            # a base by name: the project's profiles/ first, then the package's (a project's own
+            # gbt9704.yaml based on "gbt9704" gets the package's, not itself)
+            base_path = Path(base_name) if str(base_name).endswith(".yaml") else \
+                resources.profile_by_name(str(base_name), skip=_chain + (path,))
             if not base_path.is_absolute():
                 base_path = (path.parent / base_path) if (path.parent / base_path).is_file() else base_path
             data = _merge(cls.load(base_path, _chain + (path.resolve(),)).data, data, path)
@@ -119,7 +122,7 @@ class Profile:
 
     def font_file(self, role: str) -> Path | None:
         name = self.fonts[role].get("pdf_file")
-        return FONTS_DIR / name if name else None
+        return resources.font_path(name) if name else None
 
     def missing_font_files(self) -> list[tuple[str, Path, str]]:
         """(role, file, fallback family) for configured font files that are not installed."""

@@ -8,9 +8,9 @@ from functools import lru_cache
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .profile import PROJECT_ROOT, PT_PER_MM, Profile
-
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
+from . import resources
+from .profile import PT_PER_MM, Profile
+from .resources import TEMPLATES_DIR  # noqa: F401 - the package's templates (a project may override them)
 
 
 CHINESE_DIGITS = "零一二三四五六七八九"
@@ -27,7 +27,7 @@ def chinese_number(n: int) -> str:
 def environment(autoescape: bool = True) -> ImmutableSandboxedEnvironment:
     """A new template environment (autoescape=False is for CSS only)."""
     env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
+        loader=FileSystemLoader([str(d) for d in resources.template_dirs()]),
         autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True) if autoescape else False,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -42,6 +42,12 @@ def _shared_environment(autoescape: bool) -> ImmutableSandboxedEnvironment:
     # one per process: Jinja compiles a template once per environment, and compiling took
     # ~30 ms of every document (templates changed on disk are reloaded: auto_reload is on)
     return environment(autoescape)
+
+
+def forget_environments() -> None:
+    """Drop the cached environments and stylesheets (the template folders in force have changed)."""
+    _shared_environment.cache_clear()
+    _css.cache_clear()
 
 
 @lru_cache(maxsize=8)

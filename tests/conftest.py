@@ -4,9 +4,15 @@ from pathlib import Path
 import pytest
 
 from reportgen.build import build
+from reportgen.project import load_project
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "jiangsu-2021"
+
+# The checkout is a project (reportgen.yaml): tests that call the library directly use its fonts folder,
+# as the command line does when run from here.
+CHECKOUT = load_project(ROOT / "reportgen.yaml")
+CHECKOUT.activate()
 SEED = Path(__file__).parent / "fixtures" / "seed_jiangsu_2021_notice.txt"
 
 # 版头 and 版记 appended to a copy of notice.yaml by the tests that measure them (the default data has

@@ -14,7 +14,7 @@ from reportgen.check import check_docx, check_pdf, docx_xml_checks, exit_code, f
 from reportgen.check.layout import Layout
 from reportgen.check.pdf_checks import kinsoku_violations, page_numbers
 from reportgen.check.pdfdoc import read_pdf
-from reportgen.profile import PROJECT_ROOT, Profile
+from reportgen.profile import DEFAULT_PROFILE, Profile
 
 from conftest import DATA, MASTHEAD
 
@@ -235,7 +235,7 @@ def test_doc_number_and_date_format_fail(tmp_path):
 
 def test_office_profile_changes_the_checks(checked):
     """profiles/example-office.yaml prints '- n -' and a 28 pt pitch: the GB/T 9704 PDF fails both."""
-    office = Profile.load(PROJECT_ROOT / "profiles" / "example-office.yaml")
+    office = Profile.load(DEFAULT_PROFILE.parent / "example-office.yaml")
     res = by_number(check_pdf(checked["pdf"], office))
     assert res[14].passed is False and "0/" in res[14].measured
     assert "行距28" in res[3].expected and res[3].passed is False

@@ -318,6 +318,9 @@ def _check_stated_values(table: AnnexTable, schema_path: Path, ranges: dict[str,
         cell, reason = parse_value(text, by_key[key])
         if reason:
             problems.error(schema_path, f"全省行{reason}", line, field=f"{field}.{key}")
+        elif cell is MISSING and table.total_rule.rule == "stated":   # e.g. cleared by reportgen new-plan
+            problems.gap(schema_path, f"全省行“{by_key[key].header.replace(chr(10), '')}”的公布值（{field}.{key}）"
+                                      "没有填写（缺失，文件中留空）", line)
         elif table.total_rule.rule == "stated" and key in ranges and \
                 (reason := range_problem(cell, by_key[key], ranges[key], schema_path.name)):
             # a sum's published value is checked against the computed sum (compute/annex_totals.py)

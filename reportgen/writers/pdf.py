@@ -1,4 +1,4 @@
-"""HTML → PDF with WeasyPrint. It may read only the project's templates and fonts: no network."""
+"""HTML → PDF with WeasyPrint. It may read only the templates and fonts in use: no network."""
 
 from __future__ import annotations
 
@@ -9,11 +9,15 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from ..profile import FONTS_DIR, Profile
+from .. import resources
+from ..profile import Profile
 from .pdf_grid import apply_grid
 from ..render import TEMPLATES_DIR
 
-ALLOWED_DIRS = (TEMPLATES_DIR.resolve(), FONTS_DIR.resolve())
+
+def allowed_dirs() -> tuple[Path, ...]:
+    """The template folders and font folders in force (the package's and the project's)."""
+    return tuple(d.resolve() for d in resources.template_dirs() + resources.font_dirs())
 
 
 class FetchRefused(Exception):
@@ -27,7 +31,7 @@ def _check_url(url: str) -> None:
     if parsed.scheme != "file":
         raise FetchRefused(f"拒绝读取网络资源：{url}")
     path = Path(unquote(parsed.path)).resolve()
-    if not any(path.is_relative_to(d) for d in ALLOWED_DIRS):
+    if not any(path.is_relative_to(d) for d in allowed_dirs()):
         raise FetchRefused(f"拒绝读取模板和字体目录以外的文件：{path}")
 
 
