@@ -463,7 +463,7 @@ def unit_changes_yaml() -> str:
 ROOT_SAMPLE = f"""\
 # 示例数据（SAMPLE）——虚构省份，全部数据均为示例
 
-本数据集（`{PROVINCE}`{PLAN_YEAR}年大气污染防治工作计划及月度报送数据）是为测试而编造的**示例数据**：省份、设区市、
+本数据集（{PROVINCE}{PLAN_YEAR}年大气污染防治工作计划及月度报送数据）是为测试而编造的**示例数据**：省份、设区市、
 县（市、区）及其行政区划代码、工作计划文字、附件数值和各月报送数值都是虚构的，与任何真实地区无关，
 不得作为正式数据使用或对外发布。
 
@@ -518,8 +518,8 @@ README = f"""\
 | 通报文号 | {DOC_PREFIX}〔年份〕序号号 | 苏大气办〔年份〕序号号 |
 | 通报中的单位数 | `bulletin.yaml` 不写固定的单位数（写“各县（市、区）”） | “54个县（市、区）”“13个设区市” |
 
-`units.csv` 列出计划年度年初的单位，因此{MERGED}仍在其中；{MERGE_DATE.year}年{MERGE_DATE.month}月起的报送表中，\
-{INTO.replace('区', '')}所在设区市只报送调整后的县（市、区）。
+`units.csv` 列出计划年度年初的单位，因此{MERGED}仍在其中；{MERGE_DATE.year}年{MERGE_DATE.month}月起，\
+{next(c[1] for c in CITIES if any(x[1] == INTO for x in c[3]))}的报送表中没有{MERGED}。
 
 ## 报送数据
 
