@@ -8,7 +8,8 @@ Two groups:
 - module-level tests: the data set itself, its generator and the submission files (pass on the code
   before issue 14's loader changes, and after);
 - class TestNeedsIssue14: validate, build and read back every document. They need the features of
-  issue 14 that other changes add; each test names the ones it needs in `NEEDS[...]`. Run them alone
+  issue 14 that other changes add; each test names the ones it needs with @needs(...) (keys of NEEDS),
+  and its failure message says what it waits for. Run them alone
   with `pytest tests/test_second_dataset.py -k NeedsIssue14`.
 """
 
@@ -17,11 +18,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import filecmp
+import functools
 import html
 import importlib.util
 import re
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -55,6 +56,23 @@ NEEDS = {
               "submissions/SAMPLE.md",
     "counts": "unit counts in wording computed; today the bulletin template prints “全省为13个设区市合计”",
 }
+BUILD = ("year", "roles", "regions", "unit_changes")    # the data set loads at all
+
+
+def needs(*features):
+    """Marks a test as needing issue-14 features: `test.needs` names them, and a failing assertion
+    says which features it waits for (NEEDS)."""
+    def wrap(test):
+        @functools.wraps(test)
+        def run(*args, **kwargs):
+            try:
+                return test(*args, **kwargs)
+            except AssertionError as e:
+                why = "; ".join(f"{f}: {NEEDS[f]}" for f in features)
+                raise AssertionError(f"{e}\n[needs issue-14 feature(s) — {why}]") from e
+        run.needs = features
+        return run
+    return wrap
 
 
 def load_generator():
@@ -298,13 +316,13 @@ def bulletin_of(out: Path, month: str, suffix: str = ".pdf") -> Path:
 class TestNeedsIssue14:
     """Need the features of issue 14 (see NEEDS); they fail until those changes are merged."""
 
+    @needs(*BUILD)
     def test_validate(self):
-        # NEEDS: year, roles, regions, unit_changes
         result = cli("validate", "--data", DATA)
         assert result.exit_code == 0, result.output
 
+    @needs(*BUILD)
     def test_build_every_kind(self, built):
-        # NEEDS: year, roles, regions, unit_changes
         out = succeeded(built)
         # the plan's documents are filed under the plan year, not the year of the notice's date
         assert not (out / "2021" / "通知").exists() and not (out / "2021" / "目标责任书").exists()
@@ -318,8 +336,8 @@ class TestNeedsIssue14:
             for suffix in (".pdf", ".docx", ".html"):
                 bulletin_of(out, month, suffix)
 
+    @needs(*BUILD)
     def test_one_letter_per_city_and_county(self, built):
-        # NEEDS: year, roles, regions, unit_changes
         # units.csv lists the units at the start of the year: the county merged in April has a letter
         letters = succeeded(built) / "2022" / "目标责任书"
         names = {p.stem for p in letters.glob("*.pdf")}
@@ -327,8 +345,9 @@ class TestNeedsIssue14:
         assert names == {p.stem for p in letters.glob("*.docx")}
         assert names == {r["name"] for r in units_rows()}
 
+    @needs(*BUILD, 'counts')
     def test_no_jiangsu_text_in_any_output(self, built):
-        # NEEDS: year, roles, regions, unit_changes (to build at all); counts (“13个设区市合计”)
+        # counts: the bulletin template prints “全省为13个设区市合计”
         found = {}
         assert len(outputs(succeeded(built))) > 100
         for path in outputs(built["out"]):
@@ -337,8 +356,9 @@ class TestNeedsIssue14:
                 found[str(path.relative_to(built["out"]))] = words
         assert not found
 
+    @needs(*BUILD)
     def test_no_2021_text_in_plan_documents(self, built):
-        # NEEDS: year (tasks title “{year}年大气污染防治任务分工”, output folder)
+        # year: today the tasks title is “<部门>2021年大气污染防治任务分工” (plan year from the notice date)
         notice_date = f"{gen.NOTICE_DATE.year}年{gen.NOTICE_DATE.month}月{gen.NOTICE_DATE.day}日"
         found = {}
         docs = plan_documents(succeeded(built))
@@ -351,15 +371,16 @@ class TestNeedsIssue14:
                 found[str(path.relative_to(built["out"]))] = re.findall(r".{0,12}2021年.{0,12}", text)[:3]
         assert not found
 
+    @needs(*BUILD, 'sample')
     def test_every_document_says_sample(self, built):
-        # NEEDS: sample (plan documents); bulletins carry the mark today
+        # sample: today only bulletins carry the mark (from submissions/SAMPLE.md)
         assert len(outputs(succeeded(built))) > 100
         unmarked = [str(p.relative_to(built["out"])) for p in outputs(built["out"])
                     if SAMPLE_MARK not in flat(READERS[p.suffix](p))]
         assert not unmarked
 
+    @needs(*BUILD)
     def test_letters_take_targets_from_the_annexes_they_name(self, built):
-        # NEEDS: year, roles, regions, unit_changes (to build)
         from reportgen.load.plan import load_plan
         text = flat(pdf_text(succeeded(built) / "2022" / "目标责任书" / "丹枫市.pdf"))
         plan, _ = load_plan(DATA)
@@ -369,8 +390,8 @@ class TestNeedsIssue14:
         assert row.cells["pm25_target"].text in text
         assert "2022年1月1日至2022年12月31日" in text
 
+    @needs(*BUILD)
     def test_form_progress_columns_come_from_the_projects_annex(self, tmp_path):
-        # NEEDS: year, roles, regions, unit_changes
         target = tmp_path / "form.xlsx"
         result = cli("form", "--data", DATA, "--month", "2022-03", "--city", "白鹭", "--out", target)
         assert result.exit_code == 0, result.output
@@ -381,8 +402,8 @@ class TestNeedsIssue14:
         names = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value]
         assert "桐坞县" in names                          # before the merge
 
+    @needs(*BUILD)
     def test_form_after_the_merge_has_no_merged_county(self, tmp_path):
-        # NEEDS: unit_changes
         target = tmp_path / "form.xlsx"
         result = cli("form", "--data", DATA, "--month", "2022-05", "--city", "白鹭", "--out", target)
         assert result.exit_code == 0, result.output
@@ -390,8 +411,9 @@ class TestNeedsIssue14:
         names = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value]
         assert "桐坞县" not in names and "芦湾区" in names
 
+    @needs(*BUILD, 'counts')
     def test_bulletin_counts_match_the_units(self, built):
-        # NEEDS: counts, unit_changes (17 counties before April, 16 after; every city submitted)
+        # unit_changes: 17 counties before April, 16 after; every city submitted every month
         for month, counties in (("2022-03", COUNTY_COUNT), ("2022-05", COUNTY_COUNT - 1)):
             text = flat(pdf_text(bulletin_of(succeeded(built), month)))
             label = f"2022年{int(month[5:])}月"
@@ -402,8 +424,9 @@ class TestNeedsIssue14:
             month_part = text[text.index(f"（一）{label}排名"):text.index("（二）", text.index(f"（一）{label}排名"))]
             assert not re.search(r"未参与排名：[^。]*桐坞", month_part), month
 
+    @needs(*BUILD)
     def test_bulletin_targets_and_projects_follow_the_roles(self, built):
-        # NEEDS: roles (bulletin reads annex 1 as the city targets and 附件6 as the projects today)
+        # roles: today the bulletin reads annex 1 as the city targets and 附件6 as the projects
         text = flat(pdf_text(bulletin_of(succeeded(built), "2022-05")))
         # 全省 target stated in the city-targets annex (附件2 here)
         assert "全省年度目标为PM2.5浓度31微克/立方米、优良天数比率84.0%" in text
@@ -411,14 +434,15 @@ class TestNeedsIssue14:
         assert f"工作计划附件{n}" in text and "附件6" not in text
         assert "2022年大气污染防治重点工程项目表" in text
 
+    @needs(*BUILD)
     def test_bulletins_compare_with_the_year_before(self, built):
-        # NEEDS: year, roles, regions, unit_changes (to build)
         text = flat(pdf_text(bulletin_of(succeeded(built), "2022-05")))
         assert "同比" in text
         assert SAMPLE_MARK in text
 
+    @needs(*BUILD)
     def test_build_time(self, built):
-        # NEEDS: year, roles, regions, unit_changes (to build). Every document kind of this data set
-        # is built in well under a minute on a free machine; 120 s leaves room for a busy CI runner.
+        # every document kind of this data set is built in well under a minute on a free machine;
+        # 120 s leaves room for a busy CI runner
         succeeded(built)
         assert built["seconds"] < 120
