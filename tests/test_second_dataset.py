@@ -113,9 +113,15 @@ def units_rows(data: Path = DATA) -> list[dict]:
 # ---------------------------------------------------------------------------------------------------
 # reading documents back
 
+PAGE_NUMBER_LINE = re.compile(r"^\s*—\s*\d+\s*—\s*$")
+
+
 def pdf_text(path: Path) -> str:
+    """Text of every page (page-number lines dropped, so a sentence across pages reads whole) and the
+    document information (title, author, …)."""
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
                          text=True).stdout
+    out = "\n".join(line for line in out.replace("\f", "\n").splitlines() if not PAGE_NUMBER_LINE.match(line))
     from pypdf import PdfReader
     meta = PdfReader(str(path)).metadata or {}
     return out + "\n" + "\n".join(str(v) for v in meta.values())
@@ -222,6 +228,44 @@ def test_plan_data_has_no_jiangsu_or_2021_text():
     notice = (DATA / "notice.yaml").read_text(encoding="utf-8")
     assert [line for line in notice.splitlines() if "2021" in line and not line.startswith("#")] == \
         ["date: 2021-12-28"]
+
+
+def plan_errors(data: Path) -> list:
+    from reportgen.load.plan import load_plan
+    from reportgen.problems import DataError
+    try:
+        load_plan(data)
+    except DataError as e:
+        return list(e.problems)
+    return []
+
+
+def test_plan_data_is_valid_apart_from_the_new_keys(tmp_path):
+    """The plan data (work plan and its figure references, letters, bulletin settings, annexes and their
+    totals) is valid for the loader at hand. A loader that does not know issue 14's keys yet reads a
+    copy without them: each key is dropped only if the loader refuses it (so after issue 14 the data
+    set is read as it is). Submissions are TestNeedsIssue14's."""
+    import shutil
+    copy = tmp_path / "example-2022"
+    shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("submissions"))
+    errors = plan_errors(copy)
+    refused = {(Path(p.file).name, p.field or p.column) for p in errors}
+    if ("notice.yaml", gen.PLAN_YEAR_KEY) in refused:
+        path = copy / "notice.yaml"
+        path.write_text("".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                                if not line.startswith(f"{gen.PLAN_YEAR_KEY}:")), encoding="utf-8")
+    for path in sorted((copy / "annexes").glob("annex*.yaml")):
+        if (path.name, "role") in refused:
+            path.write_text("".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                                    if not line.startswith("role:")), encoding="utf-8")
+    if ("units.csv", "region") in refused:
+        # today's loader requires a 片区 for every city: any of its names will do for this check
+        rows = units_rows(copy)
+        with open(copy / "units.csv", "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, list(rows[0]) + ["region"], lineterminator="\n")
+            w.writeheader()
+            w.writerows(dict(r, region="苏南" if r["level"] == "city" else "") for r in rows)
+    assert [str(p) for p in plan_errors(copy)] == []
 
 
 def _plan_for_forms():
@@ -426,12 +470,15 @@ class TestNeedsIssue14:
 
     @needs(*BUILD)
     def test_bulletin_targets_and_projects_follow_the_roles(self, built):
-        # roles: today the bulletin reads annex 1 as the city targets and 附件6 as the projects
+        # roles: today the bulletin reads annex 1 as the city targets, 2 as the county targets and 6 as
+        # the projects, and its template names 附件2 and 附件6
         text = flat(pdf_text(bulletin_of(succeeded(built), "2022-05")))
         # 全省 target stated in the city-targets annex (附件2 here)
         assert "全省年度目标为PM2.5浓度31微克/立方米、优良天数比率84.0%" in text
-        n = annex_roles()["projects"]
-        assert f"工作计划附件{n}" in text and "附件6" not in text
+        roles = annex_roles()
+        # the annexes are named by their numbers in this plan (the template says 附件2 and 附件6 today)
+        assert f"（工作计划附件{roles['county_targets']}）" in text
+        assert f"（工作计划附件{roles['projects']}）" in text and "附件6" not in text
         assert "2022年大气污染防治重点工程项目表" in text
 
     @needs(*BUILD)
@@ -442,7 +489,7 @@ class TestNeedsIssue14:
 
     @needs(*BUILD)
     def test_build_time(self, built):
-        # every document kind of this data set is built in well under a minute on a free machine;
-        # 120 s leaves room for a busy CI runner
+        # every document kind of this data set is built in well under a minute on a free machine (about
+        # 35 s of CPU); the bound leaves room for a busy runner and catches a data set grown too large
         succeeded(built)
-        assert built["seconds"] < 120
+        assert built["seconds"] < 180
