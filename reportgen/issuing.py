@@ -69,7 +69,7 @@ def issue_bulletin(data_dir: Path, month: str, number: str, date: dt.date, profi
     month_end = dt.date(year + mon // 12, mon % 12 + 1, 1) - dt.timedelta(days=1)
     if date <= month_end:
         raise IssueRefused(f"成文日期{date:%Y-%m-%d}不晚于{year}年{mon}月的最后一天；月度通报应在当月结束、数据报齐之后成文")
-    archive = load_submissions(data_dir, plan.units, plan.annexes.get(6), problems)
+    archive = load_submissions(data_dir, plan.units, plan.annex_for_role("projects"), problems)
     if problems.errors:
         raise DataError(problems.items)
     if month not in archive.current:

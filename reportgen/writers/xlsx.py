@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
+SAMPLE_NOTE = "【示例数据】本表由示例计划数据生成，不是正式数据"
 
 
 def _value(text: str):
@@ -51,6 +52,8 @@ def write_workbook(sheets: list, target: Path, title: str, missing_fill: str, cr
     for view in sheets:
         ws = wb.create_sheet(view.label)
         ws.cell(row=1, column=1, value=view.title).font = Font(bold=True, size=14)
+        if getattr(view, "sample", False):
+            ws.cell(row=2, column=1, value=SAMPLE_NOTE).font = Font(bold=True, color="C00000")
         top = 3
         occupied: set[tuple[int, int]] = set()
         for r, row in enumerate(view.header_rows):
