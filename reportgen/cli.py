@@ -282,7 +282,7 @@ def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None, allo
 
 
 @main.command(help="生成目标责任书（每个单位PDF和DOCX各一份）和各单位附件数据（XLSX）；"
-                   "不指定 --unit 时生成全部67个单位及各部门任务分工。")
+                   "不指定 --unit 时生成全部单位（units.csv 中的设区市和县（市、区））及各部门任务分工。")
 @data_option
 @out_option
 @profile_option

@@ -149,7 +149,7 @@ def _load_masthead(data, path: Path, problems: Problems) -> Masthead | None:
     mark = require(raw, "issuer_mark", path, problems, str, "masthead.")
     number = require(raw, "doc_number", path, problems, str, "masthead.")
     if number is not None and not DOC_NUMBER.fullmatch(number):
-        problems.error(path, f"发文字号“{number}”格式不对：应写成如“苏大气办〔2021〕5号”——年份写全并用六角括号〔〕"
+        problems.error(path, f"发文字号“{number}”格式不对：应写成如“××办〔2021〕5号”——年份写全并用六角括号〔〕"
                              "（不是[]、【】或（）），序号不加“第”、前面不补0，以“号”结尾",
                        raw.line_of("doc_number"), field="masthead.doc_number")
         return None
