@@ -156,3 +156,17 @@ def test_bad_roles_are_located_errors(tmp_path, mutate, expected):
     assert result.exit_code == 2, result.output
     errors = [s for s in result.output.splitlines() if s.startswith("[错误]")]
     assert any(all(f in e for f in expected) for e in errors), "\n".join(errors)
+
+
+def test_the_bulletin_command_shows_the_gaps_of_the_annexes_it_reads_by_role(tmp_path):
+    """`reportgen bulletin` shows gaps only of the annexes with a bulletin's roles, whatever their
+    numbers: after renumbering, a gap in the projects annex (now 附件1) is shown, 附件8's are not."""
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root, ignore=shutil.ignore_patterns("2020-*", "2021-0*", "2021-10", "2021-11"))
+    swap_annexes(root, 1, 6)
+    replace_in(root / "annexes" / "annex1.csv", "南京,4,20,20,", "南京,4,20,,")
+    result = run("bulletin", "--data", root, "--out", tmp_path / "out", "--month", MONTH)
+    assert result.exit_code == 0, result.output
+    gaps = [s for s in result.output.splitlines() if s.startswith("[缺失]")]
+    assert any("annex1.csv" in g and "南京市" in g and "A级企业培育" in g for g in gaps), result.output
+    assert not any("annex8.csv" in g for g in gaps), result.output
