@@ -20,8 +20,8 @@ from .sample_marker import is_sample_data_set
 from .units import load_units
 from .yaml_file import check_keys, describe, is_kind, line_of, optional, read_yaml, require, text_list
 
-NOTICE_KEYS = {"year", "issuer", "date", "recipients", "title", "title_lines", "body", "attachments", "masthead", "imprint",
-               "sealed"}
+NOTICE_KEYS = {"year", "issuer", "date", "recipients", "title", "title_lines", "body", "attachments", "masthead",
+               "imprint", "sealed"}
 MASTHEAD_KEYS = {"issuer_mark", "doc_number"}
 IMPRINT_KEYS = {"copy_to", "printed_by", "printed_date"}
 WORKPLAN_KEYS = {"title", "preamble", "sections"}
