@@ -158,7 +158,8 @@ def tables_document(plan: Plan, unit: Unit) -> Document:
     for table in plan.annexes.values():
         rows = rows_for_unit(table, unit, include_counties=True)
         if rows:
-            sheets.append(annex_view(dataclasses.replace(table, rows=rows, total_rule=None, layout={})))
+            view = annex_view(dataclasses.replace(table, rows=rows, total_rule=None, layout={}))
+            sheets.append(dataclasses.replace(view, sample=plan.sample))
     return Document(f"{plan.year}/附件数据", safe_filename(unit.name), f"{unit.name}附件数据", sheets=sheets)
 
 
@@ -366,7 +367,7 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
     documents = plan_documents(plan, profile, kinds, units, allow_incomplete, held_back)
     archive = None
     if "bulletins" in kinds and plan.bulletin is not None:
-        archive = load_submissions(data_dir, plan.units, plan.annexes.get(6), problems)
+        archive = load_submissions(data_dir, plan.units, plan.annex_for_role("projects"), problems)
         records = bulletin_records(load_issue_records(data_dir, problems))
         if problems.errors:
             raise DataError(problems.items)

@@ -182,7 +182,7 @@ def validate(data_dir: Path) -> None:
         sys.exit(2)
     from .load.submissions import load_submissions
 
-    archive = load_submissions(data_dir, plan.units, plan.annexes.get(6), problems)
+    archive = load_submissions(data_dir, plan.units, plan.annex_for_role("projects"), problems)
     _show_problems(problems.items)
     if problems.errors:
         click.echo(f"报送数据有{len(problems.errors)}处错误，不能生成通报。", err=True)
@@ -333,7 +333,7 @@ force_option = click.option("--force", is_flag=True,
                             help="全部重新生成（默认只生成数据、模板、版式或字体有变化的文件）")
 
 
-@main.command(short_help="生成数据集的全部文件（通知、目标责任书、任务分工、附件数据、月度通报）。", help="生成数据集的全部文件：通知（含工作计划和附件1–8）、各设区市和县（市、区）的目标责任书、"
+@main.command(short_help="生成数据集的全部文件（通知、目标责任书、任务分工、附件数据、月度通报）。", help="生成数据集的全部文件：通知（含工作计划和各附件）、各设区市和县（市、区）的目标责任书、"
                    "各部门任务分工、有报送数据的每个月的排名通报（PDF和DOCX，通报另有网页版HTML），以及各单位附件数据（XLSX）。")
 @data_option
 @out_option
@@ -350,7 +350,7 @@ def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None, allo
 
 
 @main.command(help="生成目标责任书（每个单位PDF和DOCX各一份）和各单位附件数据（XLSX）；"
-                   "不指定 --unit 时生成全部67个单位及各部门任务分工。")
+                   "不指定 --unit 时生成全部单位（units.csv 中的设区市和县（市、区））及各部门任务分工。")
 @data_option
 @out_option
 @profile_option
@@ -424,7 +424,9 @@ def bulletin(data_dir: Path, out_dir: Path, profile_path: Path | None, months, f
     from .load.submissions import stored_revisions
     from .load.units import load_units
     from .problems import Problems
-    from .views.bulletin_view import BULLETIN_ANNEXES, month_label
+    from .annex_roles import BULLETIN_ROLES
+    from .load.annexes import files_of_roles
+    from .views.bulletin_view import month_label
 
     months = [_month_or_exit(m) for m in months]
     # which cities have not submitted: said on screen, not only in the document
@@ -437,7 +439,7 @@ def bulletin(data_dir: Path, out_dir: Path, profile_path: Path | None, months, f
                 click.echo(f"[未报送] {month_label(m)}：{len(units.cities)}个设区市中{len(absent)}个未报送："
                            f"{'、'.join(absent)}。通报中写明未报送，其所辖县（市、区）不参加排名。", err=True)
     # only the gaps of the annexes a bulletin reads (targets, projects) concern it
-    wanted = {f"annex{n}.csv" for n in BULLETIN_ANNEXES}
+    wanted = files_of_roles(Path(data_dir) / "annexes", BULLETIN_ROLES)
     _run_build(data_dir, out_dir, profile_path, gap_filter=lambda p: Path(p.file).name in wanted,
                kinds=("bulletins",), months=months, force=force)
 
@@ -454,7 +456,7 @@ def submit(data_dir: Path, file: Path, month: str, city: str | None) -> None:
     month = _month_or_exit(month)
     plan = _plan_or_exit(data_dir)
     try:
-        stored = store_submission(data_dir, file, month, plan.units, plan.annexes.get(6), city)
+        stored = store_submission(data_dir, file, month, plan.units, plan.annex_for_role("projects"), city)
     except DataError as exc:
         _show_problems(exc.problems)
         click.echo(f"报送表有{len(exc.problems)}处错误，未导入。请修改后重新导入。", err=True)
@@ -475,7 +477,7 @@ def submissions(data_dir: Path, month: str) -> None:
     month = _month_or_exit(month)
     plan = _plan_or_exit(data_dir)
     problems = Problems(data_dir)
-    archive = load_submissions(data_dir, plan.units, plan.annexes.get(6), problems, months={month})
+    archive = load_submissions(data_dir, plan.units, plan.annex_for_role("projects"), problems, months={month})
     click.echo(f"{month} 报送情况{'（示例数据）' if archive.sample else ''}：")
     for city in plan.units.cities:
         revisions = sorted((s for s in archive.stored if s.month == month and s.city == city.name),

@@ -46,7 +46,7 @@ def check_doc_number(number: str, pattern: str, year: int) -> str | None:
     m = DOC_NUMBER.fullmatch(number)
     if not m:
         return (f"文号“{number}”格式不对：应为“机关代字〔年份〕序号号”，年份用六角括号〔〕，序号不加“第”、不编虚位，"
-                "如“苏大气办〔2021〕105号”")
+                f"如“{pattern.format(year=year, month=1, serial=105)}”")
     expected = re.escape(pattern).replace(re.escape("{year}"), str(year)).replace(re.escape("{serial}"), r"[1-9]\d*")
     expected = expected.replace(re.escape("{month}"), r"\d{1,2}")
     if not re.fullmatch(expected, number):
@@ -73,7 +73,7 @@ def issue_bulletin(data_dir: Path, month: str, number: str, date: dt.date, profi
     today = (now or dt.datetime.now()).date()
     if date > today:
         raise IssueRefused(f"成文日期{date:%Y-%m-%d}晚于今天（{today:%Y-%m-%d}）；印发是已经发生的事，成文日期不能是将来的日期")
-    archive = load_submissions(data_dir, plan.units, plan.annexes.get(6), problems)
+    archive = load_submissions(data_dir, plan.units, plan.annex_for_role("projects"), problems)
     if problems.errors:
         raise DataError(problems.items)
     if month not in archive.current:

@@ -219,6 +219,7 @@ class Notice:
     sealed: bool = False               # 加盖印章: date 右空四字, 署名 centred over it
     masthead: Masthead | None = None   # 版头 (omitted: no 发文字号 is known)
     imprint: Imprint | None = None     # 版记
+    year: int = 0                      # the plan year (notice.yaml `year`), not the notice date's year
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,7 @@ class AnnexTable:
     layout: dict = field(default_factory=dict)
     csv_path: Path | None = None
     total: dict[str, Cell] = field(default_factory=dict)   # filled by compute.annex_totals
+    role: str | None = None        # what the program reads it for (annex_roles.py), as declared in the data
 
     @property
     def columns(self) -> list[Column]:
@@ -308,6 +310,12 @@ class Plan:
     letters: "LetterSettings | None" = None
     bulletin: "BulletinSettings | None" = None
     department_groups: tuple[str, ...] = ()   # names in `departments` that are groups, not departments
+    sample: bool = False                      # the data set is marked as sample data (SAMPLE.md at its root)
+
+    def annex_for_role(self, role: str) -> AnnexTable | None:
+        """The annex the plan data declares for `role` (annex_roles.ANNEX_ROLES); None: the plan has
+        none, and the feature that reads it is off."""
+        return next((t for t in self.annexes.values() if t.role == role), None)
 
     @property
     def task_departments(self) -> tuple[str, ...]:

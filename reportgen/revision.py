@@ -100,7 +100,7 @@ class RevisionReport:
 
 def load_version(path: Path, label: str, profile: Profile) -> Version:
     plan, problems = load_plan(path)
-    archive = load_submissions(path, plan.units, plan.annexes.get(6), problems)
+    archive = load_submissions(path, plan.units, plan.annex_for_role("projects"), problems)
     records = load_issue_records(path, problems)
     if problems.errors:
         raise DataError(problems.items)

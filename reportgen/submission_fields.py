@@ -62,12 +62,13 @@ PROGRESS_SUFFIX = "（已完成）"
 
 
 def progress_header(annex_header: str) -> str:
-    """Form header of the 'completed count' column of one 附件6 category."""
+    """Form header of the 'completed count' column of one category of the projects annex (role: projects)."""
     return annex_header.replace("\n", "") + PROGRESS_SUFFIX
 
 
 def progress_fields(annex6) -> tuple[SubmissionField, ...]:
-    """One optional integer column per 附件6 category (its derived 合计 excluded)."""
+    """One optional integer column per category of the projects annex (`annex6`: the annex with role
+    projects, whatever its number; None: no progress columns), its derived 合计 excluded."""
     if annex6 is None:
         return ()
     out = []

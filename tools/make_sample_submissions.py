@@ -106,8 +106,8 @@ def city_of(unit) -> str:
 def annual_levels(plan, rng):
     """Each unit's annual PM2.5 and 优良天数比率 in both years; the 13 cities' means are bulletin.md §5's."""
     targets = {}
-    for n in (1, 2):
-        for row in plan.annexes[n].rows:
+    for role in ("city_targets", "county_targets"):
+        for row in plan.annex_for_role(role).rows:
             targets[row.unit.name] = (float(row.cells["pm25_target"].value),
                                       float(row.cells["good_days_ratio_target"].value))
     cities = [c.name for c in plan.units.cities]
@@ -164,10 +164,10 @@ def month_values(unit, year, mon, pm, rate, weather, rng):
 
 def progress_values(plan, city, mon, pace):
     """Cumulative completed projects per 附件6 category by the end of month `mon` of the plan year."""
-    row = next(r for r in plan.annexes[6].rows if r.unit.name == city.name)
+    row = next(r for r in plan.annex_for_role("projects").rows if r.unit.name == city.name)
     share = PROGRESS_SHORT.get(city.name, 1.0)
     out = {}
-    for col in plan.annexes[6].columns:
+    for col in plan.annex_for_role("projects").columns:
         if col.derived:
             continue
         planned = int(row.cells[col.key].value or 0)
@@ -227,7 +227,7 @@ def main() -> None:
     rng = random.Random(SEED)
     pm, rate = annual_levels(plan, rng)
     pace = {(c.name, col.key): rng.uniform(1.2, 1.8) for c in plan.units.cities
-            for col in plan.annexes[6].columns if not col.derived}
+            for col in plan.annex_for_role("projects").columns if not col.derived}
     names = {u.name for u in plan.units.all}
     for name, _ in INTEGER_EQUAL + ONE_DECIMAL_TIE:
         assert name in names and plan.units.find(name).level == "county", name

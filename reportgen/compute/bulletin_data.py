@@ -7,6 +7,15 @@ from ..model import Plan, SubmissionArchive, Unit
 from .air_quality import INDICATORS, Figures, Period, indicator_value, unit_figures
 from .ranking import Entry, Precision, Ranking, rank
 
+# the indicators as bulletins name them (views/bulletin_view.py words the rest)
+INDICATOR_NAMES = {
+    "pm25": "PM2.5浓度", "pm25_change": "PM2.5浓度改善幅度",
+    "good_rate": "优良天数比率", "good_rate_change": "优良天数比率改善幅度",
+    "composite": "环境空气质量综合指数", "composite_change": "环境空气质量综合指数改善幅度",
+}
+# the rankings of 设区市 a bulletin prints, (indicator, period kind); the county rankings are bulletin.yaml's
+CITY_RANKINGS = (("pm25", "cumulative"), ("good_rate", "cumulative"))
+
 
 def precision(settings, indicator: str) -> Precision:
     """The indicator's printing and ranking precision from bulletin.yaml (ranking.by_indicator), else

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ..model import AnnexTable, Plan, SubmissionArchive
 from ..submission_fields import AIR_FIELDS, progress_fields
 from .air_quality import period_for
+from .bulletin_data import CITY_RANKINGS, INDICATOR_NAMES
 from .ranking import Ranking
 
 
@@ -81,7 +82,7 @@ def _fmt(value) -> str:
 
 
 def submission_changes(old: SubmissionArchive, new: SubmissionArchive, plan: Plan) -> list[Change]:
-    labels = {f.key: f.header for f in AIR_FIELDS + progress_fields(plan.annexes.get(6))}
+    labels = {f.key: f.header for f in AIR_FIELDS + progress_fields(plan.annex_for_role("projects"))}
     labels["remark"] = "备注"
     changes: list[Change] = []
     for month in sorted(old.current.keys() | new.current.keys()):
@@ -123,20 +124,33 @@ def rank_moves(label: str, ranking_name: str, old: Ranking, new: Ranking) -> lis
     return moves
 
 
-RANKINGS = (  # (units, indicator, period kind, name)
-    ("counties", "pm25", "month", "县（市、区）PM2.5浓度（单月）"),
-    ("counties", "pm25", "cumulative", "县（市、区）PM2.5浓度（累计）"),
-    ("counties", "good_rate", "month", "县（市、区）优良天数比率（单月）"),
-    ("cities", "pm25", "cumulative", "设区市PM2.5浓度（累计）"),
-    ("cities", "good_rate", "cumulative", "设区市优良天数比率（累计）"),
-)
+PERIOD_NAMES = {"month": "单月", "quarter": "季度", "cumulative": "累计"}
+
+
+def bulletin_rankings(settings, month: str) -> list[tuple[str, str, str, str]]:
+    """(units, indicator, period kind, name) of every ranking the bulletin of `month` prints, as
+    bulletin.yaml sets them: its county lists (county_lists.indicators × county_lists.periods, a quarter
+    only in its last month, periods with the same months once) and the cities' cumulative orders."""
+    mon = int(month[5:])
+    out, seen = [], []
+    for kind in settings.list_periods:
+        if kind == "quarter" and mon % 3:
+            continue
+        months = period_for(month, kind).months
+        if months in seen:
+            continue
+        seen.append(months)
+        out += [("counties", key, kind, f"县（市、区）{INDICATOR_NAMES[key]}（{PERIOD_NAMES[kind]}）")
+                for key in settings.indicators]
+    out += [("cities", key, kind, f"设区市{INDICATOR_NAMES[key]}（{PERIOD_NAMES[kind]}）") for key, kind in CITY_RANKINGS]
+    return out
 
 
 def bulletin_rank_moves(old_data, new_data, plan: Plan, months: list[str]) -> list[RankMove]:
-    """Rank changes in the bulletins of `months`; old_data/new_data: views.bulletin_view.BulletinData."""
+    """Rank changes in the bulletins of `months`; old_data/new_data: compute.bulletin_data.BulletinData."""
     moves: list[RankMove] = []
     for month in months:
-        for group, indicator, kind, name in RANKINGS:
+        for group, indicator, kind, name in bulletin_rankings(plan.bulletin, month):
             month_units = plan.units.as_of(month)
             units = month_units.counties if group == "counties" else month_units.cities
             period = period_for(month, kind)

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ..annex_roles import ANNEX_ROLES, known_roles_text
 from ..model import MISSING, AnnexRow, AnnexTable, Cell, Column, HeaderGroup, TotalRule, Units
 from ..problems import Problems
 from .csv_file import read_csv
+from .placeholders import COUNT_PLACEHOLDERS, check_placeholders, plan_unit_counts
 from .units import close_matches
 from .yaml_file import check_keys, describe, is_kind, line_of, optional, read_yaml, require
 
@@ -19,7 +21,7 @@ INTEGER = re.compile(r"-?[0-9]+")             # ASCII digits only: a full-width 
 DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 PERCENT = re.compile(r"-?[0-9]+(\.[0-9]+)?%")
 
-SCHEMA_KEYS = {"number", "title", "rows", "orientation", "unit_column", "parent_column", "serial_column",
+SCHEMA_KEYS = {"number", "role", "title", "rows", "orientation", "unit_column", "parent_column", "serial_column",
                "columns", "total", "layout"}
 COLUMN_KEYS = {"key", "header", "type", "unit", "derived", "range"}
 GROUP_KEYS = {"group", "columns"}
@@ -201,6 +203,9 @@ def load_annex(schema_path: Path, units: Units, problems: Problems) -> AnnexTabl
     if number is not None and number < 1:
         problems.error(schema_path, f"附件序号应为正整数，实际为{number}", schema.line_of("number"), field="number")
     title = require(schema, "title", schema_path, problems, str)
+    if title is not None and check_placeholders(title, COUNT_PLACEHOLDERS, schema_path, schema.line_of("title"),
+                                                "title", problems):
+        title = title.format(**plan_unit_counts(units))   # "{county_count}个县（市、区）…" → "54个…"
     rows_kind = require(schema, "rows", schema_path, problems, str)
     raw_columns = require(schema, "columns", schema_path, problems, list)
     if rows_kind is not None and rows_kind not in ROW_KINDS:
@@ -242,6 +247,7 @@ def load_annex(schema_path: Path, units: Units, problems: Problems) -> AnnexTabl
         problems.error(schema_path, "有全省行（total）的表必须有单位列（unit_column），全省二字写在该列",
                        schema.line_of("total"), field="total")
     _check_layout(schema, columns, schema_path, problems)
+    role = _role(schema, rows_kind, columns, schema_path, problems)
     if len(problems.errors) > errors_before:
         return None
 
@@ -250,13 +256,53 @@ def load_annex(schema_path: Path, units: Units, problems: Problems) -> AnnexTabl
         unit_column=schema.get("unit_column"), parent_column=schema.get("parent_column"),
         serial_column=schema.get("serial_column"), header=tuple(header), rows=[],
         total_rule=total_rule, layout=schema.get("layout") or {},
-        csv_path=schema_path.with_suffix(".csv"),
+        csv_path=schema_path.with_suffix(".csv"), role=role,
     )
     _check_stated_values(table, schema_path, ranges, problems)
     if len(problems.errors) > errors_before:
         return None
     _load_rows(table, units, ranges, problems)
     return table
+
+
+def files_of_roles(annex_dir: Path, roles) -> set[str]:
+    """The CSV file names of the annexes declaring one of `roles`, read quietly (problems with the
+    schemas are reported when the plan is loaded)."""
+    found = set()
+    for schema in Path(annex_dir).glob("annex*.yaml"):
+        data = read_yaml(schema, Problems())
+        if isinstance(data, dict) and data.get("role") in roles:
+            found.add(schema.with_suffix(".csv").name)
+    return found
+
+
+def _role(schema, rows_kind, columns: list[Column], path: Path, problems: Problems) -> str | None:
+    """`role:` what the program reads the annex for (annex_roles.py); absent: none."""
+    if schema.get("role") is None:
+        return None
+    role = schema["role"]
+    line = schema.line_of("role")
+    known = ANNEX_ROLES.get(role) if isinstance(role, str) else None
+    if known is None:
+        problems.error(path, f"不认识的附件用途“{role if isinstance(role, str) else describe(role)}”"
+                             f"{close_matches(str(role), ANNEX_ROLES) if isinstance(role, str) else ''}；"
+                             f"可用的用途：{known_roles_text()}", line, field="role")
+        return None
+    if rows_kind in ROW_KINDS and rows_kind != known.rows:
+        problems.error(path, f"用途为 {role} 的附件应为 rows: {known.rows}（每个"
+                             f"{'设区市' if known.rows == 'cities' else '县（市、区）'}一行），实际为 rows: {rows_kind}",
+                       line, field="role")
+    keys = {c.key for c in columns}
+    missing = [k for k in known.columns if k not in keys]
+    if missing:
+        problems.error(path, f"用途为 {role} 的附件应有列 {'、'.join(known.columns)}，缺少 {'、'.join(missing)}",
+                       line, field="role")
+    if role == "projects":
+        for col in columns:
+            if not col.derived and col.type != "integer":
+                problems.error(path, f"用途为 projects 的附件各列为项目数，应为 integer，"
+                                     f"“{col.header.replace(chr(10), '')}”列为 {col.type}", line, field="role")
+    return role
 
 
 TOTAL_KEYS = {"sum": {"label", "rule", "stated"}, "stated": {"label", "rule", "values"}}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from ..compute.air_quality import INDICATORS
 from ..compute.ranking import Precision
 from ..model import BulletinSettings
 from ..problems import Problems
+from .placeholders import COUNT_PLACEHOLDERS, check_placeholders
 from .yaml_file import check_keys, describe, is_kind, line_of, optional, read_yaml, require, text_list
 
 PERIOD_KINDS = ("month", "quarter", "cumulative")
@@ -18,8 +18,11 @@ BULLETIN_KEYS = {"issuer", "issuer_mark", "doc_number", "recipients", "title", "
 SECTION_KEYS = {"ranking": {"decimals", "rounding", "missing", "by_indicator", "min_cities"},
                 "county_lists": {"length", "periods", "indicators"},
                 "special_help": {"indicator", "bottom", "months"}}
-# placeholders each formatted text may use (views/bulletin_view.py fills them)
-PLACEHOLDERS = {"doc_number": ("year", "month", "serial"), "title": ("period",)}
+# placeholders each formatted text may use (views/bulletin_view.py fills them); the counts are of the
+# units the bulletin covers (load/placeholders.py)
+COUNTS = tuple(COUNT_PLACEHOLDERS)
+PLACEHOLDERS = {"doc_number": ("year", "month", "serial"), "title": ("period",),
+                "basis": COUNTS, "closing": COUNTS, "data_note": COUNTS}
 # (section, key): (lowest, highest, what it is)
 INTEGER_LIMITS = {("ranking", "decimals"): (0, 3, "排名所用的小数位数"),
                   ("county_lists", "length"): (1, 100, "名单长度"),
@@ -75,20 +78,7 @@ def _by_indicator(raw, default_decimals, default_rounding, path: Path, problems:
 
 
 def _check_placeholders(data, key: str, path: Path, problems: Problems) -> None:
-    text = data.get(key)
-    if not isinstance(text, str):
-        return
-    allowed = PLACEHOLDERS[key]
-    names = "、".join("{" + n + "}" for n in allowed)
-    try:
-        fields = [(name, conv, spec) for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
-    except ValueError:
-        problems.error(path, f"花括号不成对：只能写 {names}，文字中不要单独使用“{{”“}}”", data.line_of(key), field=key)
-        return
-    for name, conv, spec in fields:
-        if name not in allowed or conv or spec:
-            problems.error(path, f"不认识的占位符“{{{name}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}”"
-                                 f"（此处只能用 {names}）", data.line_of(key), field=key)
+    check_placeholders(data.get(key), PLACEHOLDERS[key], path, data.line_of(key), key, problems)
 
 
 def load_bulletin_settings(path: Path, problems: Problems) -> BulletinSettings | None:

@@ -204,7 +204,7 @@ def _rules(raw, level: str, path: Path, problems: Problems, annex_numbers: set[i
                            raw.line, field=f"{level}.party_a")
     elif level == "city" and not party_a:
         # a city has no 设区市 above it to put a suffix after: its 甲方 is named in full
-        problems.error(path, "设区市的甲方应写 party_a（机关名称，如 江苏省大气污染防治联席会议办公室）；"
+        problems.error(path, "设区市的甲方应写 party_a（机关名称，如 ××省大气污染防治联席会议办公室）；"
                              "party_a_suffix 只用于县（市、区）", raw.line, field="city.party_a")
     ok = True
     for i, n in enumerate(annexes):

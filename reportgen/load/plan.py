@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from ..annex_roles import ANNEX_ROLES, BULLETIN_ROLES
 from ..compute.annex_totals import compute_annex_totals
 from ..model import (Imprint, Item, Masthead, Notice, Paragraph, Plan, Responsibility, Section, Subsection, Units,
                      WorkPlan)
@@ -17,11 +18,12 @@ from .bulletin import load_bulletin_settings
 from .figure_refs import ProseFigures
 from .letters import load_letter_settings
 from .unit_changes import FILE_NAME as UNIT_CHANGES, load_unit_changes
+from .sample_marker import is_sample_data_set
 from .units import load_units
 from .yaml_file import check_keys, describe, is_kind, line_of, optional, read_yaml, require, text_list
 
-NOTICE_KEYS = {"issuer", "date", "recipients", "title", "title_lines", "body", "attachments", "masthead", "imprint",
-               "sealed"}
+NOTICE_KEYS = {"year", "issuer", "date", "recipients", "title", "title_lines", "body", "attachments", "masthead",
+               "imprint", "sealed"}
 MASTHEAD_KEYS = {"issuer_mark", "doc_number"}
 IMPRINT_KEYS = {"copy_to", "printed_by", "printed_date"}
 WORKPLAN_KEYS = {"title", "preamble", "sections"}
@@ -46,13 +48,16 @@ def load_plan(root: Path) -> tuple[Plan, Problems]:
     # departments None: departments.yaml could not be read, its own error says why; names are not checked
     workplan = _load_workplan(root / "workplan.yaml", None if departments is None else set(departments), problems,
                               prose)
-    units = load_unit_changes(root / UNIT_CHANGES, units, notice.date.year if notice is not None else None, problems)
+    units = load_unit_changes(root / UNIT_CHANGES, units, notice.year if notice is not None else None, problems)
     annexes = {}
     for schema in sorted((root / "annexes").glob("annex*.yaml"), key=lambda p: (len(p.name), p.name)):
         table = load_annex(schema, units, problems)
         if table is not None:
             if table.number in annexes:
                 problems.error(schema, f"附件{table.number}重复定义", field="number")
+            if table.role is not None and (other := next((t for t in annexes.values() if t.role == table.role), None)):
+                problems.error(schema, f"用途 {table.role} 已由附件{other.number}（annex{other.number}.yaml）声明："
+                                       "每种用途只能有一个附件", _role_line(schema), field="role")
             annexes[table.number] = table
     if notice is not None:
         for n in notice.attachments:
@@ -77,11 +82,12 @@ def load_plan(root: Path) -> tuple[Plan, Problems]:
         bulletin = load_bulletin_settings(root / "bulletin.yaml", problems)
         if bulletin is not None:
             units = _ordered_regions(units, bulletin, root, problems)
+        _warn_absent_roles(root, annexes, unreadable, problems)
     if problems.errors:
         raise DataError(problems.items)
-    plan = Plan(root=root, year=notice.date.year, notice=notice, workplan=workplan, units=units,
+    plan = Plan(root=root, year=notice.year, notice=notice, workplan=workplan, units=units,
                 departments=tuple(departments or ()), annexes=annexes, letters=letters, bulletin=bulletin,
-                department_groups=_department_groups(root / "departments.yaml"))
+                department_groups=_department_groups(root / "departments.yaml"), sample=is_sample_data_set(root))
     return plan, problems
 
 
@@ -102,6 +108,21 @@ def _ordered_regions(units: Units, bulletin, root: Path, problems: Problems) -> 
             problems.error(root / "bulletin.yaml", f"units.csv 中{city.name}的片区“{region}”未列在 regions 中",
                            line, field="regions")
     return dataclasses.replace(units, regions=tuple(declared))
+def _role_line(schema: Path) -> int | None:
+    data = read_yaml(schema, Problems())
+    return data.line_of("role") if isinstance(data, dict) else None
+
+
+def _warn_absent_roles(root: Path, annexes: dict, unreadable: set[int], problems: Problems) -> None:
+    """A role the bulletin and the form read that no annex declares: its feature is off; said, since a
+    plan that forgot `role:` would otherwise lose it silently."""
+    if unreadable:
+        return   # the annex that could not be read may be the one
+    declared = {t.role for t in annexes.values()}
+    for role in BULLETIN_ROLES:
+        if role not in declared:
+            r = ANNEX_ROLES[role]
+            problems.warning(root / "annexes", f"没有附件声明用途 role: {role}（{r.meaning}），因此{r.used_by}")
 
 
 def _load_departments(path: Path, problems: Problems) -> list[str] | None:
@@ -150,7 +171,7 @@ def _load_masthead(data, path: Path, problems: Problems) -> Masthead | None:
     mark = require(raw, "issuer_mark", path, problems, str, "masthead.")
     number = require(raw, "doc_number", path, problems, str, "masthead.")
     if number is not None and not DOC_NUMBER.fullmatch(number):
-        problems.error(path, f"发文字号“{number}”格式不对：应写成如“苏大气办〔2021〕5号”——年份写全并用六角括号〔〕"
+        problems.error(path, f"发文字号“{number}”格式不对：应写成如“××办〔2021〕5号”——年份写全并用六角括号〔〕"
                              "（不是[]、【】或（）），序号不加“第”、前面不补0，以“号”结尾",
                        raw.line_of("doc_number"), field="masthead.doc_number")
         return None
@@ -185,6 +206,7 @@ def _load_notice(path: Path, problems: Problems, prose: ProseFigures | None = No
     if prose is not None:
         for i, text in enumerate(fields["body"] or []):
             prose.add_plain(text, path, line_of(data["body"], i), f"body[{i}]")
+    year = _plan_year(data, fields["title"], fields["date"], path, problems)
     title_lines = data.get("title_lines") or [fields["title"]]
     if not isinstance(title_lines, list) or not all(isinstance(t, str) for t in title_lines):
         problems.error(path, "title_lines 应为文字列表，每项一行", data.line_of("title_lines"), field="title_lines")
@@ -208,7 +230,31 @@ def _load_notice(path: Path, problems: Problems, prose: ProseFigures | None = No
         return None
     return Notice(fields["issuer"], fields["date"], fields["recipients"], fields["title"], tuple(title_lines),
                   tuple(str(p) for p in fields["body"]), tuple(fields["attachments"]), bool(sealed),
-                  masthead, imprint)
+                  masthead, imprint, year)
+
+
+# a plan year outside these is a typing mistake (20211, 221), not a plan
+PLAN_YEARS = (2000, 2100)
+
+
+def _plan_year(data, title, date, path: Path, problems: Problems) -> int | None:
+    """notice.yaml `year`: the year the plan is for, stated, not taken from the notice's date (a 2022
+    plan may be issued in December 2021). Its documents are filed and headed under this year."""
+    year = require(data, "year", path, problems, int)
+    if year is None:
+        return None
+    low, high = PLAN_YEARS
+    if not low <= year <= high:
+        problems.error(path, f"计划年度应为{low}～{high}之间的四位年份（如 2021），实际为{describe(year)}",
+                       data.line_of("year"), field="year")
+        return None
+    if isinstance(title, str) and str(year) not in title:
+        problems.warning(path, f"计划年度为{year}年，但标题“{title}”中没有“{year}”：请核对 year 或标题",
+                         data.line_of("year"), field="year")
+    if isinstance(date, dt.date) and date.year not in (year - 1, year):
+        problems.warning(path, f"计划年度为{year}年，成文日期却是{date.year}年：请核对 year 或 date",
+                         data.line_of("year"), field="year")
+    return year
 
 
 def _load_workplan(path: Path, departments: set[str] | None, problems: Problems,

@@ -8,7 +8,8 @@ the file, row and column.
 
 Stored layout: <data>/submissions/<YYYY-MM>/<city name>/r<NN>_<YYYYMMDD>T<HHMMSS>.<xlsx|csv>; revision
 NN is the order of receipt, the time is when it was received. A new submission is a new file; nothing
-is ever overwritten. <data>/submissions/SAMPLE.md marks the whole folder as sample data.
+is ever overwritten. <data>/submissions/SAMPLE.md marks the whole folder as sample data; so does
+<data>/SAMPLE.md, which marks the whole data set (load/plan.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 from ..model import StoredRevision, Submission, SubmissionArchive, Unit, UnitReport, Units
 from ..files import exclusive_lock, link_new_file, remove_leftovers
 from ..problems import DataError, Problems
+from .sample_marker import is_sample_data_set
 from .xlsx_cells import MAX_COLUMN, Cell, XlsxRefused, column_letters, sheet_rows
 from ..submission_fields import AIR_FIELDS, UNIT_HEADER, header_index, match_header, normalize_header, progress_fields
 
@@ -512,8 +514,8 @@ def load_submissions(data_dir: Path, units: Units, annex6, problems: Problems,
         if reports is not None:
             current.setdefault(month, {})[city.name] = Submission(city, month, s.revision, s.received, s.path,
                                                                    tuple(reports))
-    return SubmissionArchive(submissions_dir(data_dir), (submissions_dir(data_dir) / "SAMPLE.md").exists(),
-                             stored, current)
+    sample = (submissions_dir(data_dir) / "SAMPLE.md").exists() or is_sample_data_set(data_dir)
+    return SubmissionArchive(submissions_dir(data_dir), sample, stored, current)
 
 
 LOCK_NAME = ".lock"

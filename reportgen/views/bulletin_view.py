@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..compute.air_quality import POLLUTANT_NAMES, Period, change, mean, period_for, previous_months
-from ..compute.bulletin_data import BulletinData, precision
+from ..compute.bulletin_data import INDICATOR_NAMES, BulletinData, precision
 from ..compute.composite_index import POLLUTANTS, load_shares
 from ..compute.ranking import Ranking, consecutive_bottom, rounded
+from ..load.placeholders import unit_counts
 from ..model import IssueRecord, Masthead, Plan, SubmissionArchive, Unit
 from ..profile import Profile
 from .notice_view import masthead_view, signature_view
@@ -23,17 +24,15 @@ MISSING_TEXT = ""   # printed as a grey empty cell (as in the annexes), never as
 QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 # name, unit and the note printed after each pair of lists (bulletin.md §3)
-INDICATOR_WORDING = {
-    "pm25": ("PM2.5浓度", "微克/立方米", "PM2.5为逆指标，数值越小越好。"),
-    "pm25_change": ("PM2.5浓度改善幅度", "%", "PM2.5浓度改善幅度为逆指标，数值越小越好。"),
-    "good_rate": ("优良天数比率", "%", "优良天数比率为正指标，数值越大越好。"),
-    "good_rate_change": ("优良天数比率改善幅度", "个百分点", "优良天数比率改善幅度为正指标，数值越大越好。"),
-    "composite": ("环境空气质量综合指数", "", "环境空气质量综合指数为逆指标，数值越小越好。"),
-    "composite_change": ("环境空气质量综合指数改善幅度", "%", "环境空气质量综合指数改善幅度为逆指标，数值越小越好。"),
-}
+INDICATOR_WORDING = {key: (INDICATOR_NAMES[key], unit, note) for key, unit, note in (
+    ("pm25", "微克/立方米", "PM2.5为逆指标，数值越小越好。"),
+    ("pm25_change", "%", "PM2.5浓度改善幅度为逆指标，数值越小越好。"),
+    ("good_rate", "%", "优良天数比率为正指标，数值越大越好。"),
+    ("good_rate_change", "个百分点", "优良天数比率改善幅度为正指标，数值越大越好。"),
+    ("composite", "", "环境空气质量综合指数为逆指标，数值越小越好。"),
+    ("composite_change", "%", "环境空气质量综合指数改善幅度为逆指标，数值越小越好。"),
+)}
 TIE_NOTE = "并列的区县按行政区划代码排列。"
-# the annexes of the work plan a bulletin reads (targets, projects): only their gaps concern it
-BULLETIN_ANNEXES = (1, 2, 6)
 # how an order is worded, by the indicator's direction (逆指标 low first, 正指标 high first)
 ORDER_WORDS = {"lower": "由低到高", "higher": "由高到低"}
 
@@ -121,8 +120,9 @@ class Formats:
 
 
 def _targets(plan: Plan, unit: Unit) -> tuple[Decimal | None, Decimal | None]:
-    """Annual PM2.5 and 优良天数比率 targets of a city (附件1) or county (附件2)."""
-    table = plan.annexes.get(1 if unit.level == "city" else 2)
+    """Annual PM2.5 and 优良天数比率 targets of a city or county (the annexes of roles city_targets and
+    county_targets)."""
+    table = plan.annex_for_role("city_targets" if unit.level == "city" else "county_targets")
     if table is None:
         return None, None
     row = next((r for r in table.rows if r.unit is not None and r.unit.name == unit.name), None)
@@ -253,9 +253,12 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
             "good_rate": fmt.number(p["good_rate"], 1), "good_rate_trend": fmt.trend(p["good_rate_change"], "个百分点"),
             "missing": p["missing"],
         })
-    stated = plan.annexes[1].total if 1 in plan.annexes else {}
+    city_targets, county_targets_table = plan.annex_for_role("city_targets"), plan.annex_for_role("county_targets")
+    stated = city_targets.total if city_targets is not None else {}
     province_target = {"pm25": stated["pm25_target"].text if "pm25_target" in stated else None,
                        "good_rate": stated["good_days_ratio_target"].text if "good_days_ratio_target" in stated else None}
+    if None in province_target.values():
+        province_target = None
 
     # 二、设区市
     pm25_month = {c.name: data.figures(c, this_month) for c in cities}
@@ -325,7 +328,7 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
 
     # 县（市、区）对照附件2年度目标（累计值，按印出的数值判定，与设区市一致）
     county_targets = []
-    if in_plan_year:
+    if in_plan_year and county_targets_table is not None:
         targets = {u.name: _targets(plan, u) for u in counties}
         for name, key, which, better, places in (("PM2.5浓度", "pm25", 0, "lower", 0),
                                                   ("优良天数比率", "good_rate", 1, "higher", 1)):
@@ -362,15 +365,15 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
         "unjudged": _names_or_count([u.short_name for u in unjudged]),
     }
 
-    # 五、工程项目进展（附件6）
+    # 五、工程项目进展（the projects annex）
     progress = None
-    table6 = plan.annexes.get(6)
+    table6 = plan.annex_for_role("projects")
     if in_plan_year and table6 is not None:
         rows, planned_sum, done_sum, planned_all, done_all = [], Decimal(0), Decimal(0), True, True
         missing = []
         for c in cities:
             row6 = next((r for r in table6.rows if r.unit is not None and r.unit.name == c.name), None)
-            planned = row6.cells["total"].value if row6 is not None and "total" in row6.cells else None
+            planned = _planned_projects(table6, row6)
             report = archive.report(c, month)
             keys = [f"progress.{col.key}" for col in table6.columns if not col.derived]
             done = None
@@ -398,6 +401,7 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
                     "annex_title": table6.title}
 
     title = s.title.format(period=month_label(month))
+    counts = unit_counts(cities, counties)   # {city_count}, {county_count} in bulletin.yaml's texts
     if issue is not None:
         doc_number, issue_date = issue.doc_number, issue.date
         date_text = None
@@ -420,6 +424,9 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
         "ranks": ranks, "thin_reason": thin_reason,
         "province": province,
         "province_target": province_target if in_plan_year else None,
+        "city_targets": city_targets is not None,
+        "county_targets_annex": county_targets_table.number if county_targets_table is not None else None,
+        "projects_annex": table6.number if table6 is not None else None,
         "plan_year": plan.year, "in_plan_year": in_plan_year,
         "city_range": city_range,
         "city_orders": city_orders,
@@ -435,7 +442,7 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
                   "rows": chart_rows, "value_label": f"{period_label(cumulative)}PM2.5浓度",
                   "target_label": f"{plan.year}年目标" if in_plan_year else None},
         "composite": composite,
-        "basis": s.basis,
+        "basis": s.basis.format(**counts),
         "list_length": n,
         "county_sections": county_sections,
         "county_thin": f"{thin_reason}，不进行县（市、区）排名。" if not ranks else "",
@@ -443,12 +450,24 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
         "county_targets": county_targets,
         "special_help": special_help,
         "progress": progress,
-        "closing": s.closing,
-        "data_note": s.data_note,
+        "closing": s.closing.format(**counts),
+        "data_note": s.data_note.format(**counts),
         "signature": signature_view(s.issuer, issue_date, False, profile, date_text),
         "issue_date": issue_date,
         "issued": issue is not None,
     }
+
+
+def _planned_projects(table, row) -> Decimal | None:
+    """A city's projects of the year: its row's 合计 (the derived row_sum column), else the sum of its
+    categories; None when a value is missing."""
+    if row is None:
+        return None
+    total = next((c for c in table.columns if c.derived == "row_sum"), None)
+    if total is not None:
+        return row.cells[total.key].value if total.key in row.cells else None
+    values = [row.cells[c.key].value for c in table.columns if c.key in row.cells]
+    return None if not values or None in values else sum(values)
 
 
 def _names_or_count(names: list[str], limit: int = 12) -> str:

@@ -100,6 +100,7 @@ def letter_view(plan: Plan, unit: Unit) -> dict:
         "targets": target_groups(plan, unit, rules.annexes),
         "tasks": plan_items(plan, rules.tasks),
         "assessment": plan_items(plan, rules.assessment),
+        "sample": plan.sample,
     }
 
 
@@ -115,4 +116,4 @@ def department_view(plan: Plan, department: str) -> dict:
         elif department in r.support:
             support.append(entry)
     return {"department": department, "plan_title": plan.workplan.title, "year": plan.year,
-            "lead": lead, "support": support}
+            "lead": lead, "support": support, "sample": plan.sample}

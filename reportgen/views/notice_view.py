@@ -59,6 +59,7 @@ class AnnexView:
     header_rows: list[list[HeaderCell]]
     body_rows: list[BodyRow]
     has_gaps: bool = False
+    sample: bool = False          # from a sample data set: a spreadsheet of it says so (writers/xlsx.py)
 
 
 def _header_rows(table: AnnexTable, lead: list[dict], header_override: dict | None = None) -> list[list[HeaderCell]]:
@@ -197,4 +198,5 @@ def notice_view(plan: Plan, profile: Profile) -> dict:
                 for s in wp.sections],
         },
         "annexes": [annex_view(a) for a in annexes],
+        "sample": plan.sample,
     }

@@ -131,4 +131,5 @@ def revision_view(report, profile: Profile, date: dt.date, old_label: str, new_l
         "remade": remade,
         "recipients": plan.notice.recipients,
         "signature": signature_view(plan.notice.issuer, date, False, profile),
+        "sample": plan.sample,
     }

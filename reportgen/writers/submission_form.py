@@ -4,8 +4,8 @@ asks for is exactly what the importer (load/submissions.py) reads.
 
 Layout of the sheet “报送数据”: row 1 the title (merged), row 2 a one-line hint (merged), row 3 the
 header row, rows 4… the city and then its counties in the fixed order of units.csv. Column A is
-单位名称, then AIR_FIELDS, then one “completed” column per 附件6 category (city row only; the county
-rows' cells are grey and locked), then 备注.
+单位名称, then AIR_FIELDS, then one “completed” column per category of the projects annex (the annex
+with `role: projects`; city row only, the county rows' cells are grey and locked), then 备注.
 
 Deterministic: the same plan, month and city (and values) give byte-identical files; the workbook's
 created/modified date is the first day of the month after `month`, 00:00.
@@ -35,6 +35,7 @@ TITLE_ROW, HINT_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
 UNIT_COLUMN = 1
 REMARK_HEADER = "备注"
 REMARK_EXAMPLE = "设备故障，本月无有效数据"
+SAMPLE_MARK = "【示例数据】"   # title prefix of a form made from a sample data set (load/sample_marker.py)
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 GREY = PatternFill("solid", fgColor="BFBFBF")          # cells not to be filled (county progress)
@@ -50,7 +51,7 @@ def form_header(f: SubmissionField) -> str:
 
 def form_fields(plan) -> list[SubmissionField]:
     """The value columns of the form, in order (between 单位名称 and 备注)."""
-    return list(AIR_FIELDS) + list(progress_fields(plan.annexes.get(6)))
+    return list(AIR_FIELDS) + list(progress_fields(plan.annex_for_role("projects")))
 
 
 def form_created(month: str) -> dt.datetime:
@@ -135,7 +136,8 @@ def write_form(plan, month: str, city, target: Path, values: dict | None = None)
     ws = wb.active
     ws.title = DATA_SHEET
 
-    title = ws.cell(TITLE_ROW, 1, f"{year}年{mon}月 {city.name}空气质量数据报送表（{city.name}及所辖县（市、区））")
+    title = ws.cell(TITLE_ROW, 1, f"{SAMPLE_MARK if getattr(plan, 'sample', False) else ''}"
+                                  f"{year}年{mon}月 {city.name}空气质量数据报送表（{city.name}及所辖县（市、区））")
     title.font = Font(bold=True, size=14)
     title.alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
@@ -227,6 +229,24 @@ def write_form(plan, month: str, city, target: Path, values: dict | None = None)
     normalize_package(target, form_created(month))   # openpyxl stamps the current time; fix it
 
 
+def _how_to_fill(fields) -> list[str]:
+    """The numbered instructions; the progress columns' one only when the form has them (the plan
+    declares a projects annex)."""
+    progress = any(f.key.startswith("progress.") for f in fields)
+    rows = [
+        f"只在“{DATA_SHEET}”工作表的白色单元格中填写。单位名称已填好并锁定，请勿增删行列、改动单位名称或列标题。",
+        "工作表已保护，未设密码，只为防止误改；数值单元格不受保护，可直接填写。",
+        "项目进度各列（“……（已完成）”）只由设区市在本市一行填写截至本月底的累计已完成数；县（市、区）行为深灰色，不填。",
+        "每个数值单元格设有数据有效性检查：超出范围或格式不对时 Excel 会提示并拒绝输入。导入时还会再逐项检查。",
+        f"PM2.5浓度必填。某单位本月确无有效数据时，该行数值留空，并在“{REMARK_HEADER}”中写明原因，"
+        f"如“{REMARK_EXAMPLE}”；PM2.5浓度为空而备注未说明原因的，导入时不予接收。",
+        "优良天数比率可填写为 83.1%、83.1 或 0.831（都表示83.1%）。填了优良天数和有效监测天数时可以不填；"
+        "填了须与优良天数÷有效监测天数×100相符（相差不超过0.1个百分点）。",
+        "优良天数不得大于同一行的有效监测天数，有效监测天数不得大于当月天数。",
+    ]
+    return [r for r in rows if progress or not r.startswith("项目进度")]
+
+
 def _write_instructions(ws, month: str, city, units, fields, days: int) -> None:
     year, mon = (int(x) for x in month.split("-"))
     counties = units[1:]
@@ -239,15 +259,7 @@ def _write_instructions(ws, month: str, city, units, fields, days: int) -> None:
         f"{'、'.join(u.name for u in counties)}。",
         "",
         "一、怎样填写",
-        f"1. 只在“{DATA_SHEET}”工作表的白色单元格中填写。单位名称已填好并锁定，请勿增删行列、改动单位名称或列标题。",
-        "2. 工作表已保护，未设密码，只为防止误改；数值单元格不受保护，可直接填写。",
-        "3. 项目进度各列（“……（已完成）”）只由设区市在本市一行填写截至本月底的累计已完成数；县（市、区）行为深灰色，不填。",
-        "4. 每个数值单元格设有数据有效性检查：超出范围或格式不对时 Excel 会提示并拒绝输入。导入时还会再逐项检查。",
-        f"5. PM2.5浓度必填。某单位本月确无有效数据时，该行数值留空，并在“{REMARK_HEADER}”中写明原因，"
-        f"如“{REMARK_EXAMPLE}”；PM2.5浓度为空而备注未说明原因的，导入时不予接收。",
-        "6. 优良天数比率可填写为 83.1%、83.1 或 0.831（都表示83.1%）。填了优良天数和有效监测天数时可以不填；"
-        "填了须与优良天数÷有效监测天数×100相符（相差不超过0.1个百分点）。",
-        "7. 优良天数不得大于同一行的有效监测天数，有效监测天数不得大于当月天数。",
+        *(f"{i}. {text}" for i, text in enumerate(_how_to_fill(fields), start=1)),
         "",
         "二、重新报送与更正",
         "发现已报数据有误时，改正后重新报送整张表（不要只报修改的行）。同一月份再次报送的表格保存为新的版本"

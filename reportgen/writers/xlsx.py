@@ -31,6 +31,7 @@ FIGURE = re.compile(r"-?(0|[1-9]\d*)(\.(\d+))?(%?)")
 MISSING_NOTE = "数值缺失：计划数据中没有给出这一项（不是0）。"
 MISSING_LEGEND = "注：灰底空白格为缺失的数值（计划数据中没有给出），不是0。"
 MIN_WIDTH, MAX_WIDTH = 6, 40
+SAMPLE_NOTE = "【示例数据】本表由示例计划数据生成，不是正式数据"
 
 
 def figure(text: str) -> tuple[object, str | None]:
@@ -75,6 +76,8 @@ def write_workbook(sheets: list, target: Path, title: str, missing_fill: str, cr
     for view in sheets:
         ws = wb.create_sheet(view.label)
         ws.cell(row=1, column=1, value=view.title).font = Font(bold=True, size=14)
+        if getattr(view, "sample", False):
+            ws.cell(row=2, column=1, value=SAMPLE_NOTE).font = Font(bold=True, color="C00000")
         top = 3
         occupied: set[tuple[int, int]] = set()
         widths: dict[int, int] = {}
