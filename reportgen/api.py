@@ -1,7 +1,8 @@
 """A Python API for analysts: a data set's annexes and submissions as pandas DataFrames.
 
     from reportgen import api
-    data = api.open_data_set("data/jiangsu-2021")
+    data = api.open_project()         # the project folder (reportgen.yaml) from here upwards, its default data set
+    data = api.open_data_set("data/jiangsu-2021")   # or one data set folder
     targets = data.annexes()          # one row per annex cell
     monthly = data.submissions()      # one row per reported value, current revisions of every month
 
@@ -27,6 +28,7 @@ from .load.plan import load_plan
 from .load.submissions import load_submissions, submission_fields
 from .model import AnnexTable, Plan, SubmissionArchive
 from .problems import DataError, Problems
+from .project import ProjectNotFound, find_project_file, load_project
 
 ANNEX_COLUMNS = ["annex", "annex_title", "row", "unit", "unit_level", "city", "column", "header",
                  "measure", "text", "value", "missing"]
@@ -96,7 +98,7 @@ class DataSet:
     def archive(self, months: set[str] | None = None) -> SubmissionArchive:
         """The checked submissions (current revision of each city and month); raises DataError on errors."""
         problems = Problems(self.root)
-        archive = load_submissions(self.root, self.plan.units, self.plan.annexes.get(6), problems, months=months)
+        archive = load_submissions(self.root, self.plan.units, self.plan.annex_for_role("projects"), problems, months=months)
         if problems.errors:
             raise DataError(problems.items)
         return archive
@@ -106,7 +108,7 @@ class DataSet:
         field). A field a unit left empty is a row with `value` NaN and `exact` None, so gaps stay visible.
         Rates are in percent as printed (83.1, not 0.831)."""
         archive = self.archive(set(months) if months else None)
-        fields = submission_fields(self.plan.annexes.get(6))
+        fields = submission_fields(self.plan.annex_for_role("projects"))
         records = []
         for month in archive.months:
             for city_name, sub in sorted(archive.current[month].items(),
@@ -128,3 +130,18 @@ def open_data_set(path: str | Path) -> DataSet:
     """Load and check a plan data set folder; raises DataError listing every error (as `validate`)."""
     plan, _problems = load_plan(Path(path))
     return DataSet(plan)
+
+
+def open_project(path: str | Path | None = None, data_set: str | None = None) -> DataSet:
+    """The data set `data_set` (default: the project's default) of the project folder holding `path`
+    (default: the current folder) or the nearest folder above it with a reportgen.yaml."""
+    file = find_project_file(Path(path) if path else None)
+    if file is None:
+        raise ProjectNotFound(f"{Path(path or '.').resolve()} 及其上级文件夹中都没有项目文件 reportgen.yaml")
+    project = load_project(file)
+    try:
+        folder = project.dataset(data_set)
+    except KeyError:
+        raise ProjectNotFound(f"项目 {project.root} 中没有数据集“{data_set}”（有：{'、'.join(project.datasets)}）"
+                              ) from None
+    return open_data_set(folder)

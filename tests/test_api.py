@@ -94,3 +94,11 @@ def test_readme_example_runs(monkeypatch):
     exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["pm25"].shape[0] == 67
     assert not math.isnan(namespace["pm25"].loc["南京市", "2021-05"])
+
+
+def test_open_project_finds_the_folder_upwards_and_names_unknown_data_sets():
+    data = api.open_project(DATA / "annexes")    # inside the checkout, which is a project
+    assert data.root.resolve() == DATA.resolve() and data.year == 2021
+    with pytest.raises(api.ProjectNotFound) as caught:
+        api.open_project(DATA, data_set="jiangsu-2099")
+    assert "jiangsu-2099" in str(caught.value) and "jiangsu-2021" in str(caught.value)
