@@ -26,7 +26,10 @@ def _sum(cells: list[Cell]) -> Cell:
 
 
 def _stated_cell(text: str, kind: str) -> Cell:
-    """A published value (already checked by load/annexes.py) with its number, as the rows have."""
+    """A published value (already checked by load/annexes.py) with its number, as the rows have; an
+    empty one (a new plan's value not decided yet) is missing."""
+    if text == "":
+        return MISSING
     if kind == "percent" and text.endswith("%"):
         return Cell(text, Decimal(text[:-1]))
     if kind in ("integer", "decimal"):
