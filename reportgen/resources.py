@@ -94,9 +94,25 @@ def font_dirs() -> tuple[Path, ...]:
     return _current.fonts
 
 
+# Where a font file the profile names is also looked for, after the project's font folders: Debian's
+# texlive-lang-chinese (which holds FandolFang), and the usual system and user font folders.
+SYSTEM_FONT_DIRS = (
+    Path("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol"),
+    Path("/usr/local/share/fonts"),
+    Path("/usr/share/fonts/opentype"),
+    Path("/usr/share/fonts/truetype"),
+    Path.home() / ".local/share/fonts",
+    Path.home() / ".fonts",
+)
+
+
 def font_path(name: str) -> Path:
-    """The font file `name` from the first font folder that has it (else where it would be expected)."""
+    """The font file `name` from the first font folder that has it: the project's, then the system's
+    (else where the project would expect it)."""
     for folder in _current.fonts:
+        if (folder / name).is_file():
+            return folder / name
+    for folder in SYSTEM_FONT_DIRS:
         if (folder / name).is_file():
             return folder / name
     return (_current.fonts[0] if _current.fonts else Path("fonts").resolve()) / name

@@ -57,3 +57,21 @@ def test_uninstalled_font_family_stops_the_build(tmp_path):
     assert result.exit_code == 2
     assert "楷体字体未安装：方正楷体_GBK" in result.output
     assert not out.exists() or not any(p.is_file() for p in out.rglob("*"))
+
+
+def test_font_file_found_in_system_font_folders(tmp_path, monkeypatch):
+    """A project without its own copy uses FandolFang where Debian's texlive-lang-chinese or the user's
+    font folder holds it; the project's own folder comes first."""
+    from reportgen import resources
+
+    system = tmp_path / "texlive-fandol"
+    system.mkdir()
+    (system / "FandolFang-Regular.otf").write_bytes(b"font")
+    project_fonts = tmp_path / "project-fonts"
+    project_fonts.mkdir()
+    monkeypatch.setattr(resources, "SYSTEM_FONT_DIRS", (system,))
+    monkeypatch.setattr(resources, "_current", resources.Overrides(fonts=(project_fonts,)))
+    assert resources.font_path("FandolFang-Regular.otf") == system / "FandolFang-Regular.otf"
+    (project_fonts / "FandolFang-Regular.otf").write_bytes(b"own")
+    assert resources.font_path("FandolFang-Regular.otf") == project_fonts / "FandolFang-Regular.otf"
+    assert resources.font_path("NoSuchFang.otf") == project_fonts / "NoSuchFang.otf"
