@@ -99,10 +99,13 @@ def test_regions_in_order_of_first_appearance_without_a_declared_list(tmp_path):
     assert found == ["苏南", "苏北", "苏中"], found
 
 
+# the line of `regions:` in the sample bulletin.yaml, where a wrong region is reported
+REGIONS_LINE = next(i for i, line in enumerate((DATA / "bulletin.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                    if line.startswith("regions:"))
 BAD = [
     # (what, change, expected message)
     ("declared region unknown", ("bulletin.yaml", "regions: [苏南, 苏中, 苏北]", "regions: [苏南, 苏中, 苏北, 皖江]"),
-     "bulletin.yaml，第21行，字段“regions”：片区“皖江”不是 units.csv 中任何设区市的片区"),
+     f"bulletin.yaml，第{REGIONS_LINE}行，字段“regions”：片区“皖江”不是 units.csv 中任何设区市的片区"),
     ("region left out of the list", ("bulletin.yaml", "regions: [苏南, 苏中, 苏北]", "regions: [苏南, 苏中]"),
      "units.csv 中徐州市的片区“苏北”未列在 regions 中"),
     ("one city without a region", ("units.csv", "320300,徐州市,徐州,city,,苏北", "320300,徐州市,徐州,city,,"),
