@@ -610,8 +610,13 @@ def revision_note(data_dir: Path, out_dir: Path, profile_path: Path | None, date
         labels[side] = label
     profile = _load_profile(profile_path)
     report = _compare_or_exit(old, new, data_dir, profile)
+    if not (report.changes or report.moved or report.sentences):
+        click.echo(f"[错误] {old} 与 {new} 之间数据没有任何修改，不需要修订说明；未生成。", err=True)
+        sys.exit(2)
     for path in write_revision_note(report, profile, out_dir, date, labels["old"], labels["new"]):
         click.echo(f"已生成 {path}")
+    if report.documents_changed:
+        click.echo("说明中列出的重新制作的文件，请用 reportgen build 按修订后的数据生成，与说明一并印发。")
 
 
 @main.group(cls=Group, help="印发文件：由办公室给出文号和成文日期，生成正式文件并存档（数据目录的 issued/ 中）。"

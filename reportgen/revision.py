@@ -122,8 +122,8 @@ def _sentence_changes(old: Plan, new: Plan) -> list:
 
 def compare(old: Version, new: Version) -> RevisionReport:
     edits = annex_changes(old.plan, new.plan) + submission_changes(old.archive, new.archive, new.plan)
-    changes = [c for c in edits if c.kind == "value"]
-    moved = [c for c in edits if c.kind != "value"]
+    changes = [c for c in edits if c.kind in ("value", "revision")]   # revision: which submission is current
+    moved = [c for c in edits if c.kind in ("total", "derived")]
     ranks: list[RankMove] = []
     if any(c.where.endswith("报送") for c in changes) and new.plan.bulletin and old.plan.bulletin:
         months = sorted(set(old.archive.months) & set(new.archive.months))
@@ -156,11 +156,15 @@ def write_revision_note(report: RevisionReport, profile: Profile, out_dir: Path,
     from .views.revision_view import revision_view
 
     view = revision_view(report, profile, date, old_label, new_label)
-    doc = Document(f"{report.plan.year}/修订说明", safe_filename(f"修订说明-{date:%Y%m%d}"), view["title"],
-                   "revision.html.j2", view)
+    folder = f"{report.plan.year}/修订说明"
     out_dir = Path(out_dir)
     with output_lock(out_dir) as lock:
         lock.announce()
+        # a note is a record: a second note of the same day gets its own name, never the first one's
+        name, n = safe_filename(f"修订说明-{date:%Y%m%d}"), 1
+        while any((out_dir / folder / f"{name}{'' if n == 1 else f'-{n}'}.{ext}").exists() for ext in ("pdf", "docx")):
+            n += 1
+        doc = Document(folder, name if n == 1 else f"{name}-{n}", view["title"], "revision.html.j2", view)
         staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out_dir))
         try:
             files, _ = _write_document(doc, profile, staging, dt.datetime.combine(date, dt.time()))

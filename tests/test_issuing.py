@@ -4,6 +4,7 @@ document whose data is complete and names the ones it holds back; 任务分工 o
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -155,3 +156,21 @@ def test_revision_note_cites_issued_documents_by_title_and_number_as_of_its_date
     assert "2021年6月全省" not in after and "2021年12月" not in after       # drafts were never sent to anyone
     assert "重新生成" not in after and str(tmp_path) not in after and "HEAD" not in after
     assert "苏大气办〔2021〕105号" not in texts["2021-06-09"]                 # not yet issued on that date
+    # the submission's new revision is said in words, not counted as a revised value; months as words
+    assert "南京市2021年5月的报送数据以第3版为准（原为第2版）" in after and "现行版本" not in after
+    assert not re.search(r"20\d\d-\d\d", after)
+    # ranks only of bulletins that could exist on the note's date (May's; June's is made after June ends)
+    assert "2021年5月" in after and after.count("2021年6月") == 1 and "2021年11月" not in after   # 6月: the date
+    # the note does not claim the remade documents were already sent
+    assert "已按修订后的数据重新制作" not in after
+    # a second note of the same day is a record of its own: the first is not overwritten
+    out = tmp_path / "note-2021-06-20"
+    first = {p.name: p.read_bytes() for p in out.rglob("*.pdf")}
+    again = invoke("revision-note", old, new, "--data", new, "--out", out, "--date", "2021-06-20", *labels)
+    assert again.exit_code == 0, again.output
+    assert sorted(p.name for p in out.rglob("*.pdf")) == ["修订说明-20210620-2.pdf", "修订说明-20210620.pdf"]
+    assert all(next(out.rglob(name)).read_bytes() == data for name, data in first.items())
+    # no change, no note
+    same = invoke("revision-note", new, new, "--data", new, "--out", tmp_path / "none", "--date", "2021-06-20", *labels)
+    assert same.exit_code == 2 and "没有任何修改" in same.output
+    assert not (tmp_path / "none").exists() or not any(p.is_file() for p in (tmp_path / "none").rglob("*"))

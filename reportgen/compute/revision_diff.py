@@ -20,7 +20,8 @@ class Change:
     field: str          # the column or field, as headed in the data
     old: str            # "" = absent or missing
     new: str
-    kind: str = "value"  # "value" (edited) | "total" (全省 row) | "derived" (合计 column)
+    kind: str = "value"  # "value" (edited) | "total" (全省 row) | "derived" (合计 column) | "revision" (a
+                         # city's current submission is another revision: not a value, the values say what)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def submission_changes(old: SubmissionArchive, new: SubmissionArchive, plan: Pla
             where = f"{month}报送"
             if (sa and sa.revision) != (sb and sb.revision):
                 changes.append(Change(where, city.name, "现行版本", f"第{sa.revision}版" if sa else "未报送",
-                                      f"第{sb.revision}版" if sb else "未报送"))
+                                      f"第{sb.revision}版" if sb else "未报送", kind="revision"))
             reports_a = {r.unit.name: r for r in (sa.reports if sa else ())}
             reports_b = {r.unit.name: r for r in (sb.reports if sb else ())}
             for unit in [city] + plan.units.as_of(month).children(city):

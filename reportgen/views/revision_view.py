@@ -17,13 +17,44 @@ def _value(text: str) -> str:
     return text if text != "" else EMPTY
 
 
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def month_words(text: str) -> str:
+    """“2021-05报送” → “2021年5月报送”: months as a document writes them."""
+    return MONTH.sub(lambda m: f"{int(m.group(1))}年{int(m.group(2))}月", text)
+
+
+def inner_quotes(text: str) -> str:
+    """Quotation marks inside a quotation become single ones (GB/T 15834 4.1.3.2)."""
+    return text.replace("“", "‘").replace("”", "’")
+
+
 def change_rows(changes) -> list[list[str]]:
-    return [[c.where, c.unit, c.field, _value(c.old), _value(c.new)] for c in changes]
+    return [[month_words(c.where), c.unit, c.field, _value(c.old), _value(c.new)] for c in changes]
 
 
-def rank_rows(moves) -> list[list[str]]:
-    return [[m.period, m.ranking, m.unit, f"第{m.old}名" if m.old else "未排名", f"第{m.new}名" if m.new else "未排名"]
-            for m in moves]
+def value_changes(changes) -> list:
+    """The revised values, without the lines that only say which revision of a submission is current."""
+    return [c for c in changes if c.kind != "revision"]
+
+
+def revision_notes(changes) -> list[str]:
+    """“南京市2021年5月的报送数据以第3版为准（原为第2版）。” for each submission replaced by a new revision."""
+    return [f"{c.unit}{month_words(c.where).removesuffix('报送')}的报送数据以{c.new}为准（原为{c.old}）。"
+            for c in changes if c.kind == "revision"]
+
+
+def _month_end(month: str) -> dt.date:
+    year, mon = int(month[:4]), int(month[5:7])
+    return dt.date(year + mon // 12, mon % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def rank_rows(moves, date: dt.date | None = None) -> list[list[str]]:
+    """Rank changes of the bulletins that could exist on `date` (a month's bulletin is made after it ends)."""
+    return [[month_words(m.period), m.ranking, m.unit, f"第{m.old}名" if m.old else "未排名",
+             f"第{m.new}名" if m.new else "未排名"]
+            for m in moves if date is None or not MONTH.match(m.period) or _month_end(m.period[:7]) < date]
 
 
 def document_names(paths: list[str]) -> list[str]:
@@ -95,13 +126,13 @@ def sentence_notes(report) -> list[str]:
         where = sentence_where(c)
         if c.figures and c.old and c.new:
             moved = "，".join(f"“{f.old}”改为“{f.new}”" for f in c.figures)
-            notes.append(f"{where}“{c.old}”中，{moved}。")
+            notes.append(f"{where}“{inner_quotes(c.old)}”中，{moved}。")
         elif c.old and c.new:
-            notes.append(f"{where}“{c.old}”改为“{c.new}”。")
+            notes.append(f"{where}“{inner_quotes(c.old)}”改为“{inner_quotes(c.new)}”。")
         elif c.new:
-            notes.append(f"{where}增加“{c.new}”。")
+            notes.append(f"{where}增加“{inner_quotes(c.new)}”。")
         else:
-            notes.append(f"{where}删去“{c.old}”。")
+            notes.append(f"{where}删去“{inner_quotes(c.old)}”。")
     return notes
 
 
@@ -122,10 +153,11 @@ def revision_view(report, profile: Profile, date: dt.date, old_label: str, new_l
     return {
         "title": f"关于{plan.year}年大气污染防治数据修订情况的说明",
         "old_label": old_label, "new_label": new_label,
-        "changes": change_rows(report.changes),
+        "changes": change_rows(value_changes(report.changes)),
+        "revisions": revision_notes(report.changes),
         "moved": change_rows(report.moved),
         "stated_notes": stated_totals_note(report),
-        "ranks": rank_rows(report.ranks),
+        "ranks": rank_rows(report.ranks, date),
         "sentences": sentence_notes(report),
         "issued": issued,
         "remade": remade,
