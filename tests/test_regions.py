@@ -102,7 +102,7 @@ def test_regions_in_order_of_first_appearance_without_a_declared_list(tmp_path):
 BAD = [
     # (what, change, expected message)
     ("declared region unknown", ("bulletin.yaml", "regions: [苏南, 苏中, 苏北]", "regions: [苏南, 苏中, 苏北, 皖江]"),
-     "bulletin.yaml，第21行，字段“regions”：片区“皖江”不是 units.csv 中任何设区市的片区"),
+     "bulletin.yaml，第22行，字段“regions”：片区“皖江”不是 units.csv 中任何设区市的片区"),
     ("region left out of the list", ("bulletin.yaml", "regions: [苏南, 苏中, 苏北]", "regions: [苏南, 苏中]"),
      "units.csv 中徐州市的片区“苏北”未列在 regions 中"),
     ("one city without a region", ("units.csv", "320300,徐州市,徐州,city,,苏北", "320300,徐州市,徐州,city,,"),
