@@ -85,8 +85,20 @@ def init_project(target: Path) -> list[tuple[str, str]]:
             (staging / name / "README.md").write_text(text, encoding="utf-8")
         (staging / PROJECT_FILE).write_text(project_text({EXAMPLE: f"data/{EXAMPLE}"}, EXAMPLE), encoding="utf-8")
         if target.is_dir():
-            target.rmdir()   # empty (checked above)
-        staging.rename(target)
+            # empty (checked above), and maybe the current folder of the user's shell: fill it rather than
+            # replace it (a replaced folder leaves the shell in a deleted one)
+            moved = []
+            try:
+                for child in sorted(staging.iterdir()):
+                    child.rename(target / child.name)
+                    moved.append(target / child.name)
+            except BaseException:
+                for path in moved:
+                    shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+                raise
+            staging.rmdir()
+        else:
+            staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -167,6 +167,19 @@ def test_init_makes_a_project_that_validates(tmp_path, monkeypatch):
     assert "示例数据" in validated.output
 
 
+def test_init_in_the_current_empty_folder_keeps_that_folder(tmp_path, monkeypatch):
+    """`reportgen init` in the folder one stands in fills it: replacing it would leave the shell (and the
+    process) in a deleted folder."""
+    target = tmp_path / "office"
+    target.mkdir()
+    inode = target.stat().st_ino
+    monkeypatch.chdir(target)
+    result = invoke("init")
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_ino == inode and (target / "reportgen.yaml").is_file()
+    assert Path.cwd() == target and not list(tmp_path.glob(".reportgen-init-*"))
+
+
 def test_init_refuses_a_project_or_a_non_empty_folder(tmp_path, example_project):
     again = invoke("init", example_project)
     assert again.exit_code == 2 and "已有项目文件 reportgen.yaml" in again.output
@@ -210,7 +223,7 @@ def test_new_plan_clears_what_must_be_decided_and_says_so(project, monkeypatch):
     assert len(rows) == 13 and all(r["unit"] and not r["pm25_target"] and not r["good_days_ratio_target"] for r in rows)
     for n in (1, 2, 3, 5, 6, 7, 8):
         assert f"annexes/annex{n}.csv" in out
-    assert "annexes/annex1.yaml 第14行：total.values" in out
+    assert "annexes/annex1.yaml 第15行：total.values" in out
     assert (new / "annexes" / "annex4.csv").read_bytes() == \
         (project / "data" / "jiangsu-2021" / "annexes" / "annex4.csv").read_bytes()
     assert "annexes/annex4.csv：清单" in out and "请逐行核对" in out
