@@ -4,14 +4,16 @@ units.csv lists the units of the plan year. A county merged into another, rename
 plan year is no longer listed there; it is written here, so that the months before the change keep
 their units (submissions naming it stay valid, bulletins of those months rank it), and the months from
 the change on do not have it. A county that changes DURING the plan year (dated after the year's first
-month) may stay listed in units.csv: the plan published at the start of the year has it (annexes,
-letters as published), and from the change's month on it is gone (forms, submissions, bulletins, counts,
-rankings: `Units.as_of`); its short name and code then come from units.csv. Schema (README, “区划调整”):
+month) and merged into another may stay listed in units.csv: the plan published at the start of the
+year has it (annexes, letters as published), and from the change's month on it is gone (forms,
+submissions, bulletins, counts, rankings: `Units.as_of`); its short name and code then come from
+units.csv. (Not for a rename or a split: the new units would have to be listed too, and the plan would
+have both.) Schema (README, “区划调整”):
 
     changes:
       - date: 2021-07-01        # the first day of the first month under the new units (a 1st of a month)
         kind: merged            # merged 并入 | renamed 更名 | split 拆分
-        from: 高淳区             # the unit that ceased (full name); in units.csv only for a change
+        from: 高淳区             # the unit that ceased (full name); in units.csv only for a merge
                                 # within the plan year (after its first month)
         short_name: 高淳         # its short name, as bulletins of earlier months print it
                                 # (optional when `from` is in units.csv; if given, as there)
@@ -156,7 +158,8 @@ def _entry(entry, field: str, line: int, path: Path, units: Units, year: int | N
     if kind not in KINDS:
         error("kind", f"调整类型应为 {'、'.join(f'{k}（{v}）' for k, v in KINDS.items())} 之一，实际为{describe(kind)}")
         return None
-    listed: Unit | None = None    # `from` listed in units.csv: a change within the plan year
+    listed: Unit | None = None    # `from` listed in units.csv: a merge within the plan year
+    before_from = len(problems.errors)
     if not isinstance(old, str) or not old.strip():
         error("from", f"调整前的单位应为单位全称，实际为{describe(old)}")
     else:
@@ -167,10 +170,15 @@ def _entry(entry, field: str, line: int, path: Path, units: Units, year: int | N
         elif current is not None and current.name != old:
             error("from", f"调整前的单位应写全称“{current.name}”，而不是简称“{old}”")
         elif current is not None and not within_year(date, year):
-            when = _date(date) if isinstance(date, dt.date) else "生效日期"
-            error("from", f"“{old}”仍列在 units.csv 中；{when}不在计划年度内（计划年度2月1日至12月1日之间的调整，"
-                          f"调整前的单位才可留在 units.csv 中，计划中仍有它），{KINDS[kind]}前的单位请从中删除"
+            when = f"{_date(date)}{KINDS[kind]}的单位" if isinstance(date, dt.date) else "该单位"
+            plan_year = f"计划年度（{year}年）" if year is not None else "计划年度"
+            error("from", f"“{old}”仍列在 units.csv 中；{when}不能留在其中（只有{plan_year}2月1日至12月1日之间并入的单位，"
+                          f"计划年初仍有它，才可留在 units.csv 中），{KINDS[kind]}前的单位请从中删除"
                           "（历年报送表中的该单位仍然有效）")
+        elif current is not None and kind != "merged":
+            error("from", f"“{old}”仍列在 units.csv 中；年中{KINDS[kind]}的单位不能留在其中（{KINDS[kind]}后的单位也要列在"
+                          f" units.csv 中，计划中会同时出现调整前后的单位），请从中删除“{old}”（目前只有年中并入的单位"
+                          "可以留在 units.csv 中）")
         elif current is not None:
             listed = current
     if kind == "split":
@@ -195,6 +203,8 @@ def _entry(entry, field: str, line: int, path: Path, units: Units, year: int | N
         if code and code != listed.code:
             error("code", f"“{old}”列在 units.csv 中，行政区划代码应与其一致（{listed.code}，可省略），实际为{describe(code)}")
         short, code = listed.short_name, listed.code
+    elif len(problems.errors) > before_from:
+        pass    # `from` is wrong: its short name is not judged
     elif not isinstance(short, str) or not short.strip():
         error("short_name", f"请写明“{old}”的简称（调整前各月的通报中使用），实际为{describe(short)}")
     elif (same := units.find(short.strip())) is not None and not (kind == "renamed" and same.name in into):
@@ -219,8 +229,8 @@ def _entry(entry, field: str, line: int, path: Path, units: Units, year: int | N
 
 
 def within_year(date, year: int | None) -> bool:
-    """A change dated after the plan year's first month and within the year: the unit it ends is part
-    of the plan (units.csv) and ceases from that month on."""
+    """A change dated after the plan year's first month and within the year: a unit it merges away may
+    be part of the plan (units.csv) and ceases from that month on."""
     return isinstance(date, dt.date) and year is not None and dt.date(year, 2, 1) <= date <= dt.date(year, 12, 31)
 
 
