@@ -526,7 +526,7 @@ README = f"""\
 ## 报送数据
 
 `submissions/` 中是{PLAN_YEAR - 1}年和{PLAN_YEAR}年1—5月各设区市的月度报送表\
-（{PLAN_YEAR - 1}年同期的数据用于{PLAN_YEAR}年通报的同比比较），格式与 `reportgen form` 生成的报送表相同，
+（{PLAN_YEAR - 1}年同期的数据只用于{PLAN_YEAR}年通报的同比比较，不生成{PLAN_YEAR - 1}年的通报），格式与 `reportgen form` 生成的报送表相同，
 可由 `reportgen/load/submissions.py` 读取。有意安排的情形见 `submissions/SAMPLE.md`。
 
 ## 如何生成
