@@ -56,7 +56,7 @@ class Units:
     all: list[Unit]
     regions: tuple[str, ...] = ()           # 片区 in printing order; () when the data set has none
     changes: tuple[UnitChange, ...] = ()    # in date order
-    retired: tuple[Unit, ...] = ()          # units of earlier years that units.csv no longer lists
+    retired: tuple[Unit, ...] = ()          # units of earlier months that units.csv does not list
 
     def __post_init__(self) -> None:
         self._by_alias: dict[str, Unit] = {}
