@@ -170,13 +170,24 @@ def bulletin_document(plan: Plan, archive: SubmissionArchive, month: str, profil
                     view, created=dt.datetime.combine(view["issue_date"], dt.time()), web_page=True, issue=issue)
 
 
-def bulletin_months(archive: SubmissionArchive, months: list[str] | None = None) -> list[str]:
-    """The months to bulletin: those asked for (each must have submissions), else every month with data."""
+def plan_year_months(archive: SubmissionArchive, year: int) -> list[str]:
+    """The months with data of the plan year: the months a data set has bulletins for. Earlier months
+    (the year before, kept for the 同比 comparison, e.g. copied by `reportgen new-plan`) are read only as
+    comparison data; their bulletins belong to their own year's data set."""
+    return [m for m in archive.months if m.startswith(f"{year}-")]
+
+
+def bulletin_months(archive: SubmissionArchive, months: list[str] | None = None,
+                    year: int | None = None) -> list[str]:
+    """The months to bulletin: those asked for (each must have submissions, and lie in the plan year
+    `year`), else every month of the plan year with data."""
     if months is None:
-        return archive.months
+        return archive.months if year is None else plan_year_months(archive, year)
+    if year is not None and (outside := [m for m in months if not m.startswith(f"{year}-")]):
+        raise OutsidePlanYear(outside, year)
     absent = [m for m in months if m not in archive.current]
     if absent:
-        raise NoSubmissions(absent, archive.months)
+        raise NoSubmissions(absent, archive.months if year is None else plan_year_months(archive, year))
     return list(dict.fromkeys(months))
 
 
@@ -185,6 +196,15 @@ class NoSubmissions(ValueError):
         self.months, self.available = months, available
         span = f"{available[0]}至{available[-1]}" if available else "无"
         super().__init__(f"{'、'.join(months)}没有任何报送数据（有数据的月份：{span}）")
+
+
+class OutsidePlanYear(NoSubmissions):
+    """A bulletin asked for a month outside the plan year (its data are only the 同比 comparison's)."""
+
+    def __init__(self, months: list[str], year: int):
+        self.months, self.year = months, year
+        ValueError.__init__(self, f"{'、'.join(months)}不在本数据集的计划年度（{year}年）内：其他年度的报送数据只用于"
+                                  f"同比比较，不生成通报；该月的通报请用该年度的数据集生成（--data）")
 
 
 def incomplete_units(plan: Plan, units: list[Unit]) -> dict[str, list[tuple[int, str]]]:
@@ -373,7 +393,7 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
             raise DataError(problems.items)
         data = BulletinData(plan, archive)
         documents += [bulletin_document(plan, archive, m, profile, data, records.get(m))
-                      for m in bulletin_months(archive, months)]
+                      for m in bulletin_months(archive, months, plan.year)]
     created = dt.datetime.combine(plan.notice.date, dt.time())
     out_dir = Path(out_dir)
     result = BuildResult(plan, problems, held_back=held_back)
@@ -383,6 +403,9 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
         result.skipped.append("数据目录中没有 bulletin.yaml（通报的设置），未生成月度排名通报")
     elif "bulletins" in kinds and not archive.months:
         result.skipped.append("数据目录中没有各市报送数据（submissions/），未生成月度排名通报")
+    elif "bulletins" in kinds and not plan_year_months(archive, plan.year):
+        result.skipped.append(f"报送数据中没有计划年度（{plan.year}年）的月份（其他年度的数据只用于同比比较），"
+                              "未生成月度排名通报")
 
     if not documents:
         return result

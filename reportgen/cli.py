@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 
 from . import cli_messages
-from .build import ENVIRONMENT_MARK, KINDS, FontFilesMissing, NoSubmissions, UnknownUnit, build, incomplete_units
+from .build import (ENVIRONMENT_MARK, KINDS, FontFilesMissing, NoSubmissions, UnknownUnit, build, incomplete_units,
+                    plan_year_months)
 from .files import atomic_target, environment_problem
 from .load.plan import load_plan
 from .problems import DataError, Severity
@@ -188,8 +189,11 @@ def validate(data_dir: Path) -> None:
         click.echo(f"报送数据有{len(problems.errors)}处错误，不能生成通报。", err=True)
         sys.exit(2)
     if archive.months:
+        own = plan_year_months(archive, plan.year)
+        other = len(archive.months) - len(own)
         click.echo(f"报送数据：{archive.months[0]}至{archive.months[-1]}共{len(archive.months)}个月"
-                   f"{'（示例数据）' if archive.sample else ''}。")
+                   f"{'（示例数据）' if archive.sample else ''}"
+                   f"{f'；其中{other}个月不在计划年度（{plan.year}年）内，只用于同比比较，不生成通报' if other else ''}。")
     incomplete = incomplete_units(plan, plan.units.all)
     if incomplete:
         click.echo(f"[缺失] 以下单位的目标责任书含缺失数值，生成时需加 --allow-incomplete（缺失处显示“（待补充）”）："
@@ -334,7 +338,8 @@ force_option = click.option("--force", is_flag=True,
 
 
 @main.command(short_help="生成数据集的全部文件（通知、目标责任书、任务分工、附件数据、月度通报）。", help="生成数据集的全部文件：通知（含工作计划和各附件）、各设区市和县（市、区）的目标责任书、"
-                   "各部门任务分工、有报送数据的每个月的排名通报（PDF和DOCX，通报另有网页版HTML），以及各单位附件数据（XLSX）。")
+                   "各部门任务分工、计划年度内有报送数据的每个月的排名通报（PDF和DOCX，通报另有网页版HTML；上年的报送数据只用于同比比较），"
+                   "以及各单位附件数据（XLSX）。")
 @data_option
 @out_option
 @profile_option

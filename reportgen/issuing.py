@@ -65,6 +65,9 @@ def issue_bulletin(data_dir: Path, month: str, number: str, date: dt.date, profi
         raise IssueRefused("数据目录中没有 bulletin.yaml（通报的设置），不能印发通报")
     number = number.strip()
     year, mon = int(month[:4]), int(month[5:])
+    if year != plan.year:
+        raise IssueRefused(f"{year}年{mon}月不在本数据集的计划年度（{plan.year}年）内：其他年度的报送数据只用于同比比较；"
+                           "该月的通报请用该年度的数据集印发（--data）")
     if (complaint := check_doc_number(number, plan.bulletin.doc_number, date.year)):
         raise IssueRefused(complaint)
     month_end = dt.date(year + mon // 12, mon % 12 + 1, 1) - dt.timedelta(days=1)

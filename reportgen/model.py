@@ -30,7 +30,7 @@ class UnitChange:
 
     date: dt.date                 # the first day of the first month under the new units
     kind: str                     # "merged" | "renamed" | "split"
-    old: Unit                     # the unit that ceased (not in units.csv)
+    old: Unit                     # the unit that ceased (in units.csv only if it ceased within the plan year)
     new: tuple[Unit, ...]         # its successor(s)
     comparison: str               # "continue": the successor's series runs across the change; "none": it does not
     line: int = 0                 # where it is written in unit_changes.yaml
@@ -49,13 +49,14 @@ class UnitChange:
 
 @dataclass
 class Units:
-    """The plan year's units (units.csv, `all`), the order of their 片区, and the units of earlier months
+    """The plan year's units (units.csv, `all`: the units of the plan as published, including a county
+    that ceases within the year), the order of their 片区, and the units of earlier months
     (unit_changes.yaml): `as_of(month)` gives the units that existed in a month."""
 
     all: list[Unit]
     regions: tuple[str, ...] = ()           # 片区 in printing order; () when the data set has none
     changes: tuple[UnitChange, ...] = ()    # in date order
-    retired: tuple[Unit, ...] = ()          # units of earlier months that units.csv no longer lists
+    retired: tuple[Unit, ...] = ()          # units of earlier months that units.csv does not list
 
     def __post_init__(self) -> None:
         self._by_alias: dict[str, Unit] = {}

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import KINDS, Document, bulletin_document, document_files, plan_documents
+from .build import KINDS, Document, bulletin_document, document_files, plan_documents, plan_year_months
 from .compute.bulletin_data import BulletinData
 from .compute.revision_diff import Change, RankMove, annex_changes, bulletin_rank_moves, submission_changes
 from .load.plan import load_plan
@@ -108,7 +108,8 @@ def load_version(path: Path, label: str, profile: Profile) -> Version:
     if plan.bulletin is not None:
         data = BulletinData(plan, archive)
         issued = bulletin_records(records)
-        docs += [bulletin_document(plan, archive, m, profile, data, issued.get(m)) for m in archive.months]
+        docs += [bulletin_document(plan, archive, m, profile, data, issued.get(m))
+                 for m in plan_year_months(archive, plan.year)]
     return Version(label, plan, archive, {document_files(d)[0]: d for d in docs}, records)
 
 
@@ -126,7 +127,8 @@ def compare(old: Version, new: Version) -> RevisionReport:
     moved = [c for c in edits if c.kind in ("total", "derived")]
     ranks: list[RankMove] = []
     if any(c.where.endswith("报送") for c in changes) and new.plan.bulletin and old.plan.bulletin:
-        months = sorted(set(old.archive.months) & set(new.archive.months))
+        months = sorted(set(plan_year_months(old.archive, old.plan.year))
+                        & set(plan_year_months(new.archive, new.plan.year)))
         ranks = bulletin_rank_moves(BulletinData(old.plan, old.archive), BulletinData(new.plan, new.archive),
                                     new.plan, months)
     changed, added, removed = [], [], []

@@ -85,8 +85,20 @@ def init_project(target: Path) -> list[tuple[str, str]]:
             (staging / name / "README.md").write_text(text, encoding="utf-8")
         (staging / PROJECT_FILE).write_text(project_text({EXAMPLE: f"data/{EXAMPLE}"}, EXAMPLE), encoding="utf-8")
         if target.is_dir():
-            target.rmdir()   # empty (checked above)
-        staging.rename(target)
+            # empty (checked above), and maybe the current folder of the user's shell: fill it rather than
+            # replace it (a replaced folder leaves the shell in a deleted one)
+            moved = []
+            try:
+                for child in sorted(staging.iterdir()):
+                    child.rename(target / child.name)
+                    moved.append(target / child.name)
+            except BaseException:
+                for path in moved:
+                    shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+                raise
+            staging.rmdir()
+        else:
+            staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -267,8 +279,8 @@ def new_plan(project: Project, year: int, source: str, name: str | None = None) 
             plan.notes.append(f"issued/（{old}年已印发文件的存档）未复制：新计划尚未印发任何文件")
         if (src / "submissions").is_dir():
             sample = "（示例数据，SAMPLE.md 一并复制）" if (src / "submissions" / "SAMPLE.md").exists() else ""
-            plan.notes.append(f"submissions/（各市以往各月的报送数据{sample}）已复制：{year}年通报的同比要用{old}年同月的数据；"
-                              f"{year}年的报送照常用 reportgen submit --data {name} 导入")
+            plan.notes.append(f"submissions/（各市以往各月的报送数据{sample}）已复制：{year}年通报的同比要用{old}年同月的数据"
+                              f"（只作比较，新数据集不生成{old}年的通报）；{year}年的报送照常用 reportgen submit --data {name} 导入")
         (work / "README.md").write_text(_readme(plan, source, year), encoding="utf-8")
         work.rename(target)
     finally:

@@ -93,7 +93,10 @@ def test_revised_data_never_rewrites_the_issued_bulletin(issued, tmp_path):
     (["--month", "2021-04", "--number", "苏大气办〔2020〕104号", "--date", "2021-05-10"], "与 bulletin.yaml 规定的格式不符"),
     (["--month", "2021-04", "--number", "苏大气办〔2021〕104号", "--date", "2021-04-20"], "不晚于2021年4月的最后一天"),
     (["--month", "2021-04", "--number", "苏大气办〔2021〕104号", "--date", "2021-13-01"], "格式不对"),
-    (["--month", "2019-04", "--number", "苏大气办〔2019〕104号", "--date", "2019-05-10"], "没有任何报送数据"),
+    # months outside the plan year (2021): with data (2020, the 同比 comparison's) or without
+    (["--month", "2020-04", "--number", "苏大气办〔2020〕104号", "--date", "2020-05-10"],
+     "2020年4月不在本数据集的计划年度（2021年）内"),
+    (["--month", "2019-04", "--number", "苏大气办〔2019〕104号", "--date", "2019-05-10"], "不在本数据集的计划年度"),
     # a date in the future would be an act that has not happened (and could never be taken back)
     (["--month", "2021-04", "--number", "苏大气办〔2999〕104号", "--date", "2999-05-10"], "晚于今天"),
     # 南京市's current 2021-06 data arrived on 2021-07-05: a bulletin cannot be signed before it

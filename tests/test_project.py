@@ -167,6 +167,19 @@ def test_init_makes_a_project_that_validates(tmp_path, monkeypatch):
     assert "示例数据" in validated.output
 
 
+def test_init_in_the_current_empty_folder_keeps_that_folder(tmp_path, monkeypatch):
+    """`reportgen init` in the folder one stands in fills it: replacing it would leave the shell (and the
+    process) in a deleted folder."""
+    target = tmp_path / "office"
+    target.mkdir()
+    inode = target.stat().st_ino
+    monkeypatch.chdir(target)
+    result = invoke("init")
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_ino == inode and (target / "reportgen.yaml").is_file()
+    assert Path.cwd() == target and not list(tmp_path.glob(".reportgen-init-*"))
+
+
 def test_init_refuses_a_project_or_a_non_empty_folder(tmp_path, example_project):
     again = invoke("init", example_project)
     assert again.exit_code == 2 and "已有项目文件 reportgen.yaml" in again.output

@@ -227,7 +227,11 @@ BAD = [
     ("unknown successor", "into: 溧水县区", False, "未知单位“溧水县区”", 2),
     ("after the plan year", "date: 2022-01-01", False, "生效日期2022年1月1日不在1980年至计划年度（2021年）末之间", 2),
     ("mid-month", "date: 2021-07-15", False, "生效日期应为某月1日", 2),
-    ("still listed", "", True, "“高淳区”仍列在 units.csv 中", 2),
+    ("still listed, changed before the plan year", "date: 2020-07-01", True,
+     "“高淳区”仍列在 units.csv 中；2020年7月1日并入的单位不能留在其中（只有计划年度（2021年）2月1日至12月1日之间并入的单位", 2),
+    ("still listed, changed on the year's first day", "date: 2021-01-01", True, "“高淳区”仍列在 units.csv 中", 2),
+    ("still listed, other short name", "short_name: 高淳县", True, "“高淳区”列在 units.csv 中，简称应与其一致（“高淳”", 2),
+    ("still listed, renamed mid-year", "kind: renamed", True, "年中更名的单位不能留在其中", 2),
     ("into a city", "into: 南京市", False, "“南京市”是设区市；区划调整只适用于县（市、区）", 2),
     ("unknown kind", "kind: abolished", False, "调整类型应为 merged（并入）、renamed（更名）、split（拆分） 之一", 2),
     ("no comparison rule", "comparison: null", False, "请写明跨调整如何比较", 2),
@@ -325,3 +329,93 @@ def test_split_county_has_no_comparable_figure_and_its_parts_do_not_exist_before
     assert entries["江宁东区"].value is None
     assert entries["江宁东区"].reason == "江宁区于2021年7月1日拆分为江宁东区、江宁西区，无可比的上年同期数据"
     assert entries["六合区"].value is not None
+
+
+# A county merged DURING the plan year: the plan published in January lists it (units.csv, 附件2, its
+# letter); from 2021-07 it is gone from forms, submissions, bulletins, counts and rankings.
+
+MID_YEAR = """changes:
+  - date: 2021-07-01
+    kind: merged
+    from: 高淳区
+    into: 溧水区
+    comparison: none
+"""
+
+
+@pytest.fixture(scope="module")
+def mid_year(tmp_path_factory):
+    root = tmp_path_factory.mktemp("mid_year") / "data"
+    shutil.copytree(DATA, root, ignore=shutil.ignore_patterns("submissions", "issued"))
+    assert "高淳" in (root / "units.csv").read_text(encoding="utf-8")
+    assert "高淳" in (root / "annexes" / "annex2.csv").read_text(encoding="utf-8")
+    (root / "unit_changes.yaml").write_text(MID_YEAR, encoding="utf-8")
+    for month in MONTHS:
+        write_month(root, month)
+    return {"root": root, **bulletins(root, ["2021-05", "2021-08"])}
+
+
+def test_mid_year_merge_validates_with_the_county_listed_in_units_csv(mid_year):
+    result = CliRunner().invoke(main, ["validate", "--data", str(mid_year["root"])])
+    assert result.exit_code == 0, result.output
+    assert "数据检查通过" in result.output
+    plan = load_plan(mid_year["root"])[0]
+    gone = plan.units.find(GONE)
+    assert gone is not None and gone.short_name == "高淳" and gone.code == "320118"   # from units.csv
+    assert len(plan.units.counties) == 54 and not plan.units.retired
+    assert GONE in [u.name for u in plan.units.as_of("2021-06").counties]
+    assert GONE not in [u.name for u in plan.units.as_of("2021-07").counties]
+    assert len(plan.units.as_of("2021-08").counties) == 53
+
+
+def test_mid_year_merge_keeps_the_published_letters(mid_year, tmp_path):
+    from reportgen.build import plan_documents
+    from reportgen.profile import Profile
+    plan = load_plan(mid_year["root"])[0]
+    letters = plan_documents(plan, Profile.load(), kinds=("letters",), allow_incomplete=True)
+    assert len(letters) == 13 + 54
+    result = build(mid_year["root"], tmp_path / "out", kinds=("letters",), unit_names=[GONE])
+    assert not result.failed
+    pdf = next(w.path for w in result.written if w.path.suffix == ".pdf")
+    assert "高淳区" in flat(pdf_text(pdf))
+
+
+def test_mid_year_merge_bulletins_rank_the_county_before_and_not_after(mid_year):
+    for fmt in ("pdf", "docx"):
+        before = mid_year["2021-05"][fmt]
+        assert "2021年5月，54个县（市、区）中，PM2.5浓度相对较好的前10位（1—10名）依次是：高淳、江宁、六合、" in before
+        after = mid_year["2021-08"][fmt]
+        assert "2021年8月，53个县（市、区）中，PM2.5浓度相对较好的前10位（1—10名）依次是：江宁、六合、溧水、" in after
+        assert "54个县（市、区）" not in after
+        lists = re.findall(r"依次是：[^。]*。", after)
+        assert lists and not any("高淳" in s for s in lists)
+    # 高淳 is in 附件2 as published: before the merge it is judged against its target like the others
+    assert "高淳无年度目标" not in mid_year["2021-05"]["pdf"]
+    assert "未参与排名：溧水（高淳区于2021年7月1日并入溧水区，无可比的上年同期数据）" in mid_year["2021-08"]["pdf"]
+
+
+def test_mid_year_merge_refuses_a_later_submission_naming_the_county(mid_year, tmp_path):
+    root = tmp_path / "data"
+    shutil.copytree(mid_year["root"], root, ignore=shutil.ignore_patterns("submissions"))
+    write_month(tmp_path / "made", "2021-08", names_gone=True)
+    after = tmp_path / "made" / "submissions" / "2021-08" / "南京市" / "r01_20210605T090000.csv"
+    lines = after.read_text(encoding="utf-8").splitlines()
+    row = lines.index(next(line for line in lines if line.startswith(GONE))) + 1
+    result = CliRunner().invoke(main, ["submit", str(after), "--month", "2021-08", "--data", str(root)])
+    assert result.exit_code == 2, result.output
+    assert f"第{row}行" in result.output and "“单位名称”列" in result.output
+    assert "高淳区于2021年7月1日并入溧水区（见 unit_changes.yaml），2021-08的报送表不应再有“高淳区”的行" in result.output
+    assert not (root / "submissions" / "2021-08").exists()
+
+
+def test_mid_year_merge_form_of_a_later_month_has_no_row_for_the_county(mid_year, tmp_path):
+    names = {}
+    for month in ("2021-06", "2021-08"):
+        out = tmp_path / f"{month}.xlsx"
+        result = CliRunner().invoke(main, ["form", "--data", str(mid_year["root"]), "--month", month,
+                                           "--city", "南京", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        ws = load_workbook(out)["报送数据"]
+        names[month] = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    assert names["2021-06"][-5:] == ["南京市", "江宁区", "六合区", "溧水区", "高淳区"]
+    assert names["2021-08"][-4:] == ["南京市", "江宁区", "六合区", "溧水区"] and "高淳区" not in names["2021-08"]

@@ -12,8 +12,10 @@ it and greps the outputs for Jiangsu or 2021 text.
 Deterministic: random.Random(SEED), fixed receipt times and the form's fixed workbook dates, so running
 the script twice gives byte-identical files.
 
-Schema assumptions that other changes of issue 14 finalise are kept in one place each (see the
-constants ROLES, PLAN_YEAR_KEY, UNIT_CHANGES and BULLETIN_COUNT_NOTE below); adjust them there.
+The schemas are issue 14's: annexes/annexN.yaml `role:` (reportgen/annex_roles.py), notice.yaml
+`year:`, unit_changes.yaml `changes:` (reportgen/load/unit_changes.py; a county merged during the plan
+year stays in units.csv), `{city_count}`/`{county_count}` in bulletin.yaml and a data-set-root SAMPLE.md.
+The submissions are forms written by reportgen's own form writer for the units of each month.
 
 Usage: .venv/bin/python tools/make_example_province.py [--out tests/data/example-2022]
 """
@@ -68,8 +70,8 @@ CITIES = [
                                    ("990581", "苇塘市", "苇塘")]),
 ]
 
-# The administrative change of the plan year (schema being designed for issue 14: a list of entries).
-# units.csv lists the units at the start of the plan year, so 桐坞县 is still in it (see README.md).
+# The administrative change of the plan year (unit_changes.yaml `changes:`). It falls within the plan
+# year, so 桐坞县 stays in units.csv (the plan as published); its short name and code come from there.
 MERGE_DATE = dt.date(2022, 4, 1)
 MERGED, INTO = "桐坞县", "芦湾区"
 UNIT_CHANGES = [{"date": MERGE_DATE, "kind": "merged", "from": MERGED, "into": INTO, "comparison": "none"}]
@@ -88,9 +90,8 @@ NO_DATA = ("2022-02", "竹溆县", "设备故障，本月无有效数据")
 REVISED = ("2022-03", "雁栖市", "芷汀县", Decimal("0.8"))   # r02 two days later: PM2.5 + 0.8
 PROGRESS_SHORT = {"云岫市": 0.8}               # share of the projects done by the year's end (others: all)
 
-# Counts are not written in bulletin.yaml: where Jiangsu's wording says “54个县（市、区）” / “13个设区市”
-# this data set says “各县（市、区）” / “各设区市”. If the bulletin gets count placeholders (issue 14),
-# basis and data_note are the two texts to use them in.
+# Counts are not typed in bulletin.yaml: basis and data_note say {county_count}/{city_count}, which the
+# program fills with the units of the bulletin's month (16 counties from the merge on).
 BULLETIN_COUNT_NOTE = "basis, data_note"
 
 
@@ -422,8 +423,7 @@ county:
 
 BULLETIN = f"""\
 # 月度空气质量排名通报 settings (SAMPLE data, fictional province). No fixed unit counts in the texts:
-# where the Jiangsu wording says “54个县（市、区）” and “13个设区市”, this says “各…”; count placeholders
-# (issue 14) would go into {BULLETIN_COUNT_NOTE}.
+# {{county_count}} and {{city_count}} in {BULLETIN_COUNT_NOTE} are the units of the bulletin's month.
 issuer: {ISSUER}
 issuer_mark: {ISSUER}文件
 doc_number: {DOC_PREFIX}〔{{year}}〕{{serial}}号
@@ -444,19 +444,21 @@ special_help:
   indicator: pm25
   bottom: 3
   months: 3
-basis: 依据《{PROVINCE}县（市、区）环境空气质量排名办法（试行）》，对各县（市、区）空气质量状况进行排名。
+basis: 依据《{PROVINCE}县（市、区）环境空气质量排名办法（试行）》，对{{county_count}}个县（市、区）空气质量状况进行排名。
 closing: 省大气污染防治联席会议办公室将加强对排名靠后县（市、区）的督查帮扶，推动全省环境空气质量持续改善。
-data_note: PM2.5浓度为各地报送的月均浓度；累计浓度按有效监测天数加权平均；全省数值为各设区市的算术平均。
+data_note: PM2.5浓度为各地报送的月均浓度；累计浓度按有效监测天数加权平均；全省数值为{{city_count}}个设区市的算术平均。
 """
 
 
 def unit_changes_yaml() -> str:
-    lines = ["# Administrative changes during the plan year (SAMPLE data; schema of issue 14, being designed).",
-             "# units.csv lists the units at the start of the plan year; a change takes effect on its date.",
-             "# comparison: none = no comparable figure across the change (a merged series would be `merged`)."]
+    lines = ["# Administrative changes (SAMPLE data; README “片区和区划调整”). This one falls within the plan year:",
+             "# the merged county stays in units.csv (the plan as published) and is gone from the change's month on;",
+             "# its short name and code come from units.csv.",
+             "# comparison: none = no comparable figure across the change (continue: the successor's series runs on).",
+             "changes:"]
     for c in UNIT_CHANGES:
-        lines += [f"- date: {c['date'].isoformat()}", f"  kind: {c['kind']}", f"  from: {c['from']}",
-                  f"  into: {c['into']}", f"  comparison: {c['comparison']}"]
+        lines += [f"  - date: {c['date'].isoformat()}", f"    kind: {c['kind']}", f"    from: {c['from']}",
+                  f"    into: {c['into']}", f"    comparison: {c['comparison']}"]
     return "\n".join(lines) + "\n"
 
 
@@ -512,19 +514,19 @@ README = f"""\
 |---|---|---|
 | 单位数 | {len(CITIES)}个设区市、{sum(len(c[3]) for c in CITIES)}个县（市、区） | 13个设区市、54个县（市、区） |
 | 片区 | 无（`units.csv` 没有 region 列） | 苏南、苏中、苏北 |
-| 计划年度 | `notice.yaml` 中 `{PLAN_YEAR_KEY}: {PLAN_YEAR}`；通知成文日期为{NOTICE_DATE.year}年{NOTICE_DATE.month}月{NOTICE_DATE.day}日 | 取通知成文日期的年份 |
+| 计划年度 | `notice.yaml` 中 `{PLAN_YEAR_KEY}: {PLAN_YEAR}`；通知成文日期为{NOTICE_DATE.year}年{NOTICE_DATE.month}月{NOTICE_DATE.day}日 | `year: 2021`，通知成文日期在同一年 |
 | 附件编号 | 附件1 工程项目（`role: projects`）、附件2 设区市目标（`role: city_targets`）、附件3 县（市、区）目标（`role: county_targets`）、附件4 降尘目标、附件5 重点企业名单 | 附件1 设区市目标、附件2 县目标、附件6 工程项目 |
 | 行政区划调整 | `unit_changes.yaml`：{MERGE_DATE.year}年{MERGE_DATE.month}月{MERGE_DATE.day}日{MERGED}并入{INTO}，调整前后不作比较（`comparison: none`） | 无 |
 | 通报文号 | {DOC_PREFIX}〔年份〕序号号 | 苏大气办〔年份〕序号号 |
-| 通报中的单位数 | `bulletin.yaml` 不写固定的单位数（写“各县（市、区）”） | “54个县（市、区）”“13个设区市” |
+| 通报中的单位数 | `bulletin.yaml` 写 `{{county_count}}`、`{{city_count}}`，按当月的单位计数（{MERGE_DATE.month}月起{sum(len(c[3]) for c in CITIES) - 1}个县（市、区）） | 同样写占位符（54个县（市、区）、13个设区市） |
 
-`units.csv` 列出计划年度年初的单位，因此{MERGED}仍在其中；{MERGE_DATE.year}年{MERGE_DATE.month}月起，\
+调整在计划年度年中生效，`units.csv` 列出计划年度年初的单位，因此{MERGED}仍在其中（计划、附件和目标责任书按年初印发时的样子）；{MERGE_DATE.year}年{MERGE_DATE.month}月起，\
 {next(c[1] for c in CITIES if any(x[1] == INTO for x in c[3]))}的报送表中没有{MERGED}。
 
 ## 报送数据
 
 `submissions/` 中是{PLAN_YEAR - 1}年和{PLAN_YEAR}年1—5月各设区市的月度报送表\
-（{PLAN_YEAR - 1}年同期的数据用于{PLAN_YEAR}年通报的同比比较），格式与 `reportgen form` 生成的报送表相同，
+（{PLAN_YEAR - 1}年同期的数据只用于{PLAN_YEAR}年通报的同比比较，不生成{PLAN_YEAR - 1}年的通报），格式与 `reportgen form` 生成的报送表相同，
 可由 `reportgen/load/submissions.py` 读取。有意安排的情形见 `submissions/SAMPLE.md`。
 
 ## 如何生成
@@ -535,8 +537,8 @@ README = f"""\
 .venv/bin/python tools/make_example_province.py
 ```
 
-新架构中尚未定稿的键名（附件的 `role` 取值、`notice.yaml` 的年度键、`unit_changes.yaml` 的格式）都集中写在该脚本开头的常量中，
-定稿后在那里修改再重新生成即可。
+附件的 `role`、`notice.yaml` 的 `year`、`unit_changes.yaml` 的格式与 README 中的说明一致；数据集的设定（单位、附件编号、
+区划调整、有意安排的情形）集中写在该脚本开头的常量中，修改后重新生成即可。
 """
 
 
@@ -597,47 +599,19 @@ def receipt_time(month: str, city_index: int, days_later: int = 0) -> dt.datetim
 
 
 def form_plan(data_dir: Path):
-    """A plan object for write_form. With the issue-14 loader (year, role, no region) the data set loads
-    as it is; on a loader that does not know those keys yet, a stand-in with the units and the projects
-    table (loaded from a copy of its schema without `role:`) under the number today's form reads."""
+    """The data set's plan (the submissions are its forms)."""
     from reportgen.load.plan import load_plan
-    from reportgen.problems import DataError, Problems
+    from reportgen.problems import DataError
     try:
         plan, _ = load_plan(data_dir)
-        return plan
-    except DataError:
-        pass
-    from types import SimpleNamespace
-
-    from reportgen.load.annexes import load_annex
-    from reportgen.model import Unit, Units
-    units, order = [], 0
-    for code, name, short, level, parent in unit_rows():
-        parent_name = next((c[1] for c in CITIES if c[2] == parent), None) if parent else None
-        units.append(Unit(code=code, name=name, short_name=short, level=level, parent=parent_name, region="",
-                          order=order))
-        order += 1
-    units = Units(units)
-    with tempfile.TemporaryDirectory() as tmp:
-        n = ANNEX_OF["projects"]
-        schema = (data_dir / "annexes" / f"annex{n}.yaml").read_text(encoding="utf-8")
-        (Path(tmp) / f"annex{n}.yaml").write_text(
-            "\n".join(line for line in schema.splitlines() if not line.startswith("role:")) + "\n", encoding="utf-8")
-        shutil.copy(data_dir / "annexes" / f"annex{n}.csv", Path(tmp) / f"annex{n}.csv")
-        problems = Problems(Path(tmp))
-        table = load_annex(Path(tmp) / f"annex{n}.yaml", units, problems)
-        if table is None or problems.errors:
-            sys.exit("cannot load the projects annex: " + "; ".join(p.message for p in problems.errors))
-    return SimpleNamespace(units=units, annexes={6: table}, year=PLAN_YEAR)
+    except DataError as e:
+        sys.exit("the generated plan data is not valid: " + "; ".join(str(p) for p in e.problems))
+    return plan
 
 
 def units_on(plan, month: str):
-    """The plan's units as they are in `month`: after the merge the merged county is gone."""
-    from reportgen.model import Units
-    first = dt.date(int(month[:4]), int(month[5:]), 1)
-    if first < MERGE_DATE:
-        return plan.units
-    return Units([u for u in plan.units.all if u.name != MERGED])
+    """The plan's units as they are in `month` (unit_changes.yaml): after the merge without 桐坞县."""
+    return plan.units.as_of(month)
 
 
 def with_units(plan, units):

@@ -51,7 +51,8 @@ def compute_annex_totals(table: AnnexTable) -> list[Problem]:
     for col in table.columns:
         if rule.rule == "stated":
             text = rule.stated.get(col.key)
-            table.total[col.key] = _stated_cell(text, col.type) if text is not None else MISSING
+            # blank: not filled in yet (e.g. cleared by reportgen new-plan; load/annexes.py reports the gap)
+            table.total[col.key] = _stated_cell(text, col.type) if text is not None and text.strip() else MISSING
             continue
         computed = _sum([row.cells[col.key] for row in table.rows])
         table.total[col.key] = computed

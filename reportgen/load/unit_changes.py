@@ -1,16 +1,23 @@
 """unit_changes.yaml (optional): administrative changes of 县（市、区） with their dates.
 
-units.csv lists the units of the plan year. A county merged into another, renamed or split before or
-during the plan year is no longer listed there; it is written here, so that the months before the
-change keep their units (submissions naming it stay valid, bulletins of those months rank it), and the
-months from the change on do not have it. Schema (README, “区划调整”):
+units.csv lists the units of the plan year. A county merged into another, renamed or split before the
+plan year is no longer listed there; it is written here, so that the months before the change keep
+their units (submissions naming it stay valid, bulletins of those months rank it), and the months from
+the change on do not have it. A county that changes DURING the plan year (dated after the year's first
+month) and merged into another may stay listed in units.csv: the plan published at the start of the
+year has it (annexes, letters as published), and from the change's month on it is gone (forms,
+submissions, bulletins, counts, rankings: `Units.as_of`); its short name and code then come from
+units.csv. (Not for a rename or a split: the new units would have to be listed too, and the plan would
+have both.) Schema (README, “区划调整”):
 
     changes:
       - date: 2021-07-01        # the first day of the first month under the new units (a 1st of a month)
         kind: merged            # merged 并入 | renamed 更名 | split 拆分
-        from: 高淳区             # the unit that ceased (full name); not in units.csv
+        from: 高淳区             # the unit that ceased (full name); in units.csv only for a merge
+                                # within the plan year (after its first month)
         short_name: 高淳         # its short name, as bulletins of earlier months print it
-        code: "320118"           # optional: its 行政区划代码
+                                # (optional when `from` is in units.csv; if given, as there)
+        code: "320118"           # optional: its 行政区划代码 (as in units.csv when listed there)
         into: 溧水区             # the successor (split: a list of the new units)
         comparison: none        # continue: the successor's series runs across the change;
                                 # none: no comparable figure across it (split: always none)
@@ -88,7 +95,7 @@ def load_unit_changes(path: Path, units: Units, year: int | None, problems: Prob
                                      "或是另一项调整之前的单位", r["line"], field=where)
             elif current is not None and current.level != "county":
                 problems.error(path, f"“{name}”是设区市；区划调整只适用于县（市、区）", r["line"], field=where)
-            elif current is None and olds[name]["date"] <= r["date"]:
+            elif name in olds and olds[name]["date"] <= r["date"]:
                 problems.error(path, f"“{name}”在{_date(r['date'])}时已不存在（见第{olds[name]['line']}行）",
                                r["line"], field=where)
             elif (made := next((o for o in raw if o["kind"] != "merged" and name in o["into"]
@@ -108,6 +115,9 @@ def load_unit_changes(path: Path, units: Units, year: int | None, problems: Prob
     # a unit of earlier months sits next to its successor in the fixed order (after it for a merge,
     # in its place for a rename or split): successors first, so resolve latest changes first
     for r in sorted(raw, key=lambda r: r["date"], reverse=True):
+        if r["listed"]:
+            made[r["from"]] = units.find(r["from"])    # part of the plan year: as units.csv has it
+            continue
         first = unit_named(r["into"][0])
         successors[first.name] = successors.get(first.name, 0) + 1
         step = successors[first.name] / 1000
@@ -116,7 +126,8 @@ def load_unit_changes(path: Path, units: Units, year: int | None, problems: Prob
     for r in sorted(raw, key=lambda r: r["date"]):
         changes.append(UnitChange(r["date"], r["kind"], made[r["from"]], tuple(unit_named(n) for n in r["into"]),
                                   r["comparison"], r["line"]))
-    return Units(units.all, units.regions, tuple(changes), tuple(made.values()))
+    listed = {r["from"] for r in raw if r["listed"]}
+    return Units(units.all, units.regions, tuple(changes), tuple(u for u in made.values() if u.name not in listed))
 
 
 def _date(d: dt.date) -> str:
@@ -147,6 +158,8 @@ def _entry(entry, field: str, line: int, path: Path, units: Units, year: int | N
     if kind not in KINDS:
         error("kind", f"调整类型应为 {'、'.join(f'{k}（{v}）' for k, v in KINDS.items())} 之一，实际为{describe(kind)}")
         return None
+    listed: Unit | None = None    # `from` listed in units.csv: a merge within the plan year
+    before_from = len(problems.errors)
     if not isinstance(old, str) or not old.strip():
         error("from", f"调整前的单位应为单位全称，实际为{describe(old)}")
     else:
@@ -154,9 +167,20 @@ def _entry(entry, field: str, line: int, path: Path, units: Units, year: int | N
         current = units.find(old)
         if current is not None and current.level == "city":
             error("from", f"“{old}”是设区市；区划调整只适用于县（市、区）")
-        elif current is not None:
-            error("from", f"“{old}”仍列在 units.csv 中；units.csv 只列计划年度的单位，{KINDS[kind]}前的单位请从中删除"
+        elif current is not None and current.name != old:
+            error("from", f"调整前的单位应写全称“{current.name}”，而不是简称“{old}”")
+        elif current is not None and not within_year(date, year):
+            when = f"{_date(date)}{KINDS[kind]}的单位" if isinstance(date, dt.date) else "该单位"
+            plan_year = f"计划年度（{year}年）" if year is not None else "计划年度"
+            error("from", f"“{old}”仍列在 units.csv 中；{when}不能留在其中（只有{plan_year}2月1日至12月1日之间并入的单位，"
+                          f"计划年初仍有它，才可留在 units.csv 中），{KINDS[kind]}前的单位请从中删除"
                           "（历年报送表中的该单位仍然有效）")
+        elif current is not None and kind != "merged":
+            error("from", f"“{old}”仍列在 units.csv 中；年中{KINDS[kind]}的单位不能留在其中（{KINDS[kind]}后的单位也要列在"
+                          f" units.csv 中，计划中会同时出现调整前后的单位），请从中删除“{old}”（目前只有年中并入的单位"
+                          "可以留在 units.csv 中）")
+        elif current is not None:
+            listed = current
     if kind == "split":
         if not isinstance(into, list) or len(into) < 2 or not all(isinstance(n, str) and n.strip() for n in into):
             error("into", f"拆分后的单位应为至少两个单位名称的列表，如 [甲区, 乙区]，实际为{describe(into)}")
@@ -170,14 +194,26 @@ def _entry(entry, field: str, line: int, path: Path, units: Units, year: int | N
     if isinstance(old, str) and old in into:
         error("into", f"“{old}”不能{KINDS[kind]}为自身")
     short = entry.get("short_name")
-    if not isinstance(short, str) or not short.strip():
+    if listed is not None:
+        if short is not None and (not isinstance(short, str) or short.strip() != listed.short_name):
+            error("short_name", f"“{old}”列在 units.csv 中，简称应与其一致（“{listed.short_name}”，可省略），"
+                                f"实际为{describe(short)}")
+        code = entry.get("code", "")
+        code = str(code) if isinstance(code, int) and not isinstance(code, bool) else code
+        if code and code != listed.code:
+            error("code", f"“{old}”列在 units.csv 中，行政区划代码应与其一致（{listed.code}，可省略），实际为{describe(code)}")
+        short, code = listed.short_name, listed.code
+    elif len(problems.errors) > before_from:
+        pass    # `from` is wrong: its short name is not judged
+    elif not isinstance(short, str) or not short.strip():
         error("short_name", f"请写明“{old}”的简称（调整前各月的通报中使用），实际为{describe(short)}")
     elif (same := units.find(short.strip())) is not None and not (kind == "renamed" and same.name in into):
         error("short_name", f"简称“{short.strip()}”已是 units.csv 中{same.name}的名称；调整前后同时存在的两个单位不能同名")
-    code = entry.get("code", "")
-    code = str(code) if isinstance(code, int) and not isinstance(code, bool) else code
-    if code and not (isinstance(code, str) and CODE.fullmatch(code)):
-        error("code", f"行政区划代码应为6位数字，实际为{describe(code)}")
+    if listed is None:
+        code = entry.get("code", "")
+        code = str(code) if isinstance(code, int) and not isinstance(code, bool) else code
+        if code and not (isinstance(code, str) and CODE.fullmatch(code)):
+            error("code", f"行政区划代码应为6位数字，实际为{describe(code)}")
     default = {"renamed": "continue", "split": "none"}.get(kind)
     comparison = entry.get("comparison", default)
     if comparison is None:
@@ -189,7 +225,13 @@ def _entry(entry, field: str, line: int, path: Path, units: Units, year: int | N
     if len(problems.errors) > before:
         return None
     return {"date": date, "kind": kind, "from": old, "into": into, "short_name": short.strip(), "code": code or "",
-            "comparison": comparison, "line": line, "field": field}
+            "comparison": comparison, "line": line, "field": field, "listed": listed is not None}
+
+
+def within_year(date, year: int | None) -> bool:
+    """A change dated after the plan year's first month and within the year: a unit it merges away may
+    be part of the plan (units.csv) and ceases from that month on."""
+    return isinstance(date, dt.date) and year is not None and dt.date(year, 2, 1) <= date <= dt.date(year, 12, 31)
 
 
 def _cycles(raw: list[dict], path: Path, problems: Problems) -> bool:
