@@ -466,10 +466,20 @@ def submit(data_dir: Path, file: Path, month: str, city: str | None) -> None:
         _show_problems(exc.problems)
         click.echo(f"报送表有{len(exc.problems)}处错误，未导入。请修改后重新导入。", err=True)
         sys.exit(2)
+    if stored.unchanged:
+        click.echo(f"与{stored.city} {stored.month} 现行的第{stored.revision}版（接收时间 {stored.received:%Y-%m-%d %H:%M:%S}）"
+                   "是同一个文件，内容完全相同，未另存新版本。")
+        return
     click.echo(f"已导入 {stored.city} {stored.month} 第{stored.revision}版（接收时间 {stored.received:%Y-%m-%d %H:%M:%S}），"
                f"保存为 {stored.path}")
     if stored.revision > 1:
         click.echo(f"此前的{stored.revision - 1}个版本均保留；生成通报时使用第{stored.revision}版（最新版）。")
+    from .load.issued import bulletin_records, load_issue_records
+    from .problems import Problems
+
+    if (record := bulletin_records(load_issue_records(data_dir, Problems())).get(month)) is not None:
+        click.echo(f"[提醒] {int(month[:4])}年{int(month[5:])}月的通报已于{record.issued_at:%Y-%m-%d}印发（{record.doc_number}），"
+                   "印发的文件不会改动；生成时会列出它与新数据不符之处，需要时请印发修订说明（reportgen revision-note）。")
 
 
 @main.command(help="列出某月各设区市的报送情况：每个版本的接收时间，哪一版是现行版本，哪些市尚未报送。")

@@ -392,6 +392,7 @@ class StoredRevision:
     revision: int
     received: dt.datetime
     path: Path
+    unchanged: bool = False       # store_submission: the file was byte for byte the current revision; not stored again
 
 
 @dataclass

@@ -216,6 +216,15 @@ CASES = [
                                    + [f"{n},33.1,181.9" for n in NANJING]), ["超出合理范围"], 2),
     Case("percent-on-pm25", csv_with(0, 1, "33.1%"), ["不是数值"], 2),
     Case("blank-pm25-no-remark", csv_with(0, 1, ""), ["PM2.5浓度为空"], 2),
+    # a 备注 must say why a value is missing, and stay short enough to quote in the bulletin
+    Case("blank-pm25-remark-says-nothing", csv_file([CSV_HEADER, "南京市,,25,31,无"] + CSV_ROWS[1:]),
+         ["备注“无”没有说明数值为空的原因"], 2),
+    Case("blank-pm25-remark-dash", csv_file([CSV_HEADER, "南京市,,25,31,——"] + CSV_ROWS[1:]), ["没有说明"], 2),
+    Case("remark-too-long", csv_with(0, 4, "设备故障" * 51), ["备注有204字，超过200字"], 2),
+    # a rate of 1 could be 100% (a fraction) or 1%
+    Case("rate-one-ambiguous", csv_file(["单位名称,PM2.5浓度,优良天数比率,备注", "南京市,33.1,1,"]
+                                        + [",".join(r.split(",")[:2] + ["83.1", ""]) for r in CSV_ROWS[1:]]),
+         ["“1”有歧义", "100%"], 2),
     Case("blank-days-no-remark", csv_file([CSV_HEADER, "南京市,33.1,,,"] + CSV_ROWS[1:]), ["为空"], 2),
     Case("good-days-without-valid", csv_file([CSV_HEADER, "南京市,33.1,25,,"] + CSV_ROWS[1:]),
          ["缺少有效监测天数"], 2),
@@ -237,7 +246,7 @@ CASES = [
          args=["--city", "无锡"]),
     Case("no-city-row", csv_file([CSV_HEADER] + CSV_ROWS[1:]), ["没有设区市本级的行"]),
     Case("empty-unit-name", csv_with(1, 0, ""), ["单位名称为空"], 3),
-    Case("unit-with-zero-width-space", csv_with(1, 0, "江宁\u200b区"), ["未知单位"], 3),
+    Case("unit-with-zero-width-space", csv_with(1, 0, "江宁\u200b区"), ["不可见的控制字符（U+200B）"], 3),
     Case("city-option-unknown", csv_file([CSV_HEADER] + CSV_ROWS), ["“北京”不是设区市"], args=["--city", "北京"]),
     # headers and layout
     Case("unknown-header", csv_file([CSV_HEADER.replace("PM2.5浓度", "PM2.5浓渡")] + CSV_ROWS),
@@ -260,8 +269,8 @@ CASES = [
     Case("title-city-differs", csv_file(["2021年5月 无锡市空气质量数据报送表", CSV_HEADER] + CSV_ROWS),
          ["表格标题写的是无锡市"], 1),
     # text that is not what it looks like (CSV)
-    Case("vertical-tab-in-remark", csv_with(0, 4, "设备\x0b故障"), ["控制字符（U+000B）"], 2),
-    Case("bidi-override-in-remark", csv_with(0, 4, "故障\u202e"), ["控制字符（U+202E）"], 2),
+    Case("vertical-tab-in-remark", csv_with(0, 4, "设备\x0b故障"), ["不可见的控制字符（U+000B）"], 2),
+    Case("bidi-override-in-remark", csv_with(0, 4, "故障\u202e"), ["不可见的控制字符（U+202E）"], 2),
     Case("bell-in-unit", csv_with(1, 0, "江宁\x07区"), ["控制字符（U+0007）"], 3),
     Case("formula-text-in-remark", csv_with(0, 4, '"=HYPERLINK(""http://x"",""点此"")"'), ["以“=”开头"], 2),
     Case("dde-text-in-remark", csv_with(0, 4, "=cmd|' /C calc'!A0"), ["以“=”开头"], 2),
@@ -304,7 +313,7 @@ CASES = [
     Case("xlsx-percent-cell-too-precise", form_edited(set_cell("E4", 0.8312, "0.0%")), ["有2位小数"], 4),
     Case("xlsx-text-comma", form_edited(set_cell("B4", "35,2")), ["含逗号"], 4),
     Case("xlsx-control-char", form_patched(SHEET, cell_xml("V4", "<is><t>设备_x000B_故障</t></is>", ' t="inlineStr"')),
-         ["控制字符（U+000B）"], 4),
+         ["不可见的控制字符（U+000B）"], 4),
     Case("xlsx-invalid-xml-character", form_patched(SHEET, cell_xml("V4", "<is><t>设备&#12;故障</t></is>",
                                                                      ' t="inlineStr"')), ["不是有效的XML"]),
     Case("xlsx-formula-text-in-remark", form_edited(set_cell("V4", "@cmd")), ["以“@”开头"], 4),

@@ -69,7 +69,10 @@ def test_revised_data_never_rewrites_the_issued_bulletin(issued, tmp_path):
     before = {p.name: p.read_bytes() for p in issued["pdf"].parent.glob("2021-05*")}
     csv = tmp_path / "南京.csv"
     csv.write_text(CSV, encoding="utf-8")
-    assert invoke("submit", csv, "--month", MAY, "--data", issued["data"]).exit_code == 0
+    submitted = invoke("submit", csv, "--month", MAY, "--data", issued["data"])
+    assert submitted.exit_code == 0, submitted.output
+    # the person submitting learns at once that May's bulletin is already issued
+    assert "[提醒] 2021年5月的通报已于" in submitted.output and f"（{NUMBER}）" in submitted.output
     result = invoke("bulletin", "--data", issued["data"], "--out", issued["out"], "--month", MAY, "--month", "2021-06",
                     "--force")
     assert result.exit_code == 0, result.output

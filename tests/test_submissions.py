@@ -191,3 +191,19 @@ def test_rejected_submission_is_not_stored(plan, tmp_path, data_copy):
     assert not (data_copy / "submissions" / "2019-05").exists()
     with pytest.raises(DataError):
         store_submission(data_copy, bad, "2019-05", plan.units, plan.annexes[6])
+
+
+def test_the_same_file_sent_twice_is_not_a_new_revision(plan, tmp_path, data_copy):
+    first = write_csv(tmp_path, [HEADER] + GOOD_ROWS, "first.csv")
+    month = "2019-05"
+    s1 = store_submission(data_copy, first, month, plan.units, plan.annexes[6], received=dt.datetime(2019, 6, 5, 9))
+    again = store_submission(data_copy, first, month, plan.units, plan.annexes[6], received=dt.datetime(2019, 6, 6, 9))
+    assert again.unchanged and again.revision == 1 and again.path == s1.path
+    assert sorted(p.name for p in (data_copy / "submissions" / month / "南京市").glob("r*")) == [s1.path.name]
+    out = subprocess.run([sys.executable, "-m", "reportgen", "submit", str(first), "--data", str(data_copy),
+                          "--month", month], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "是同一个文件，内容完全相同，未另存新版本" in out.stdout
+    # a changed file is a new revision as before
+    second = write_csv(tmp_path, [HEADER, "南京市,35.0,25,31,"] + GOOD_ROWS[1:], "second.csv")
+    assert store_submission(data_copy, second, month, plan.units, plan.annexes[6]).revision == 2

@@ -37,6 +37,10 @@ MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 STORED_NAME = re.compile(r"^r(\d{2,})_(\d{8}T\d{6})\.(xlsx|csv)$")
 SUFFIXES = (".xlsx", ".csv")
 RATE_TOLERANCE = Decimal("0.1")   # stated 优良天数比率 vs 优良天数/有效监测天数, percentage points
+MAX_REMARK_CHARS = 200            # a 备注 is quoted in the bulletin; a page of text there is a mistake
+# 备注 that say nothing: they are no reason for a missing value
+EMPTY_REMARKS = {"无", "没有", "暂无", "空", "略", "/", "-", "--", "—", "——", "－", "无备注", "n/a", "na", "none", "null",
+                 "0", "x", "…", "……", "."}
 
 # Limits, checked before anything expensive: a form is ~10 KB with a dozen rows.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -46,7 +50,10 @@ MAX_ERRORS_PER_FILE = 100         # then one line saying the check stopped
 NUMBER_TEXT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")   # ASCII digits only (\d takes ٣٥ too)
 # characters that are never part of what a person types: C0 controls (but tab and line breaks), DEL,
 # non-characters, and bidirectional overrides that make text display differently from what it is
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+# zero-width and other invisible format characters (a name with one inside does not match, and nobody
+# can see why)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u202a-\u202e\u2066-\u2069"
+                     r"\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
 # text a spreadsheet program runs as a formula when the stored CSV is opened
 FORMULA_START = re.compile(r"^[=+@]|^-(?=[^\s\-—])")
 TITLE_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
@@ -198,7 +205,7 @@ def _cell_complaint(cell: Cell, text_column: bool) -> str | None:
         return f"{where}所在的行或列被隐藏，但有内容；隐藏的内容不作为数据。请取消隐藏，核对后重新报送"
     raw = str(cell.value)
     if (m := CONTROL.search(raw)):
-        return f"“{_shown(raw)}”中有不可见的控制字符（U+{ord(m.group()):04X}）；请删除后重新报送"
+        return f"“{_shown(raw)}”中有不可见的控制字符（U+{ord(m.group()):04X}）；请删除后重新报送（可重新输入该单元格）"
     if text_column and FORMULA_START.match(unicodedata.normalize("NFKC", raw).strip()):
         return f"“{_shown(raw)}”以“{raw.strip()[0]}”开头，在电子表格中会被当作公式；请以文字开头"
     return None
@@ -242,6 +249,9 @@ def _field_value(f, cell: Cell, text: str, n_days: int) -> Decimal | str:
     value = parse_number(text[:-1] if percent_sign else text)
     if isinstance(value, str):
         return f"{value}；{f.header}应填数字（{f.unit}）"
+    if f.kind == "rate" and not percent_sign and not cell.percent and value == 1 and "." not in text:
+        return (f"“{text}”有歧义：是100%还是1%？{f.header}请写成“100%”或“1%”"
+                "（或只填优良天数和有效监测天数）")
     if f.kind == "rate" and not percent_sign and (cell.percent or (value <= 1 and "." in text)):
         value = value * 100   # 0.831 → 83.1 (a fraction, or a cell formatted as percent)
     if f.kind == "integer":
@@ -373,6 +383,15 @@ def read_submission(path: Path, month: str, units: Units, annex6, problems: Prob
         if not row_ok:
             continue
         remark = cell.get("remark", "")
+        if len(remark) > MAX_REMARK_CHARS:
+            problems.error(path, f"备注有{len(remark)}字，超过{MAX_REMARK_CHARS}字；备注会在通报中原样引用，"
+                                 f"请精简到{MAX_REMARK_CHARS}字以内", number, header_text.get("remark"))
+            continue
+        value_missing = "pm25" not in values or (values.get("good_days") is None and "good_rate" not in values)
+        if value_missing and remark.strip().lower() in EMPTY_REMARKS:
+            problems.error(path, f"备注“{_shown(remark)}”没有说明数值为空的原因；如本月无有效数据，"
+                                 "请写明原因（如“设备故障，本月无有效数据”）", number, header_text.get("remark"))
+            continue
         good, valid = values.get("good_days"), values.get("valid_days")
         if (good is None) != (valid is None):
             missing = "有效监测天数" if valid is None else "优良天数"
@@ -554,8 +573,13 @@ def store_submission(data_dir: Path, source: Path, month: str, units: Units, ann
     folder.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(folder / LOCK_NAME):
         remove_leftovers(folder)
+        stored = {int(m.group(1)): (f, m) for f in folder.iterdir() if (m := STORED_NAME.match(f.name))}
+        if stored:
+            latest, (path, m) = max(stored.items())
+            if path.read_bytes() == data:   # the same file sent again: no new revision, nothing changes
+                when = dt.datetime.strptime(m.group(2), "%Y%m%dT%H%M%S")
+                return StoredRevision(city.name, month, latest, when, path, unchanged=True)
         received = (received or dt.datetime.now()).replace(microsecond=0)
-        revision = 1 + max((int(m.group(1)) for f in folder.iterdir() if (m := STORED_NAME.match(f.name))),
-                           default=0)
+        revision = 1 + max(stored, default=0)
         target = link_new_file(folder, data, f"r{revision:02d}_{received:%Y%m%dT%H%M%S}{source.suffix.lower()}")
     return StoredRevision(city.name, month, revision, received, target)
