@@ -316,6 +316,8 @@ CASES = [
          ["不可见的控制字符（U+000B）"], 4),
     Case("xlsx-invalid-xml-character", form_patched(SHEET, cell_xml("V4", "<is><t>设备&#12;故障</t></is>",
                                                                      ' t="inlineStr"')), ["不是有效的XML"]),
+    # a huge number is quoted back short, not as its 309 digits
+    Case("xlsx-1e308", form_edited(set_cell("B4", 1e308)), ["超出合理范围", "“PM2.5浓度（微克/立方米）”列：10000000000000000000……超出"], 4),
     Case("xlsx-formula-text-in-remark", form_edited(set_cell("V4", "@cmd")), ["以“@”开头"], 4),
     # XLSX: what is seen is not what is read
     Case("xlsx-hidden-data-sheet", form_edited(hide_sheet_with_visible_copy), ["工作表“报送数据”被隐藏了"]),

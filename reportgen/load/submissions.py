@@ -242,28 +242,30 @@ def _close(name: str, units: Units) -> str:
 
 
 def _field_value(f, cell: Cell, text: str, n_days: int) -> Decimal | str:
-    """The value of one number cell, or why it is refused (Chinese)."""
+    """The value of one number cell, or why it is refused (Chinese). The text is quoted back cut short: a
+    cell holding 1E+308 is 309 digits long."""
+    shown = _shown(text, 20)
     if cell.kind == "bool":
-        return f"“{text}”不是数值；{f.header}应填数字（{f.unit}）"
+        return f"“{shown}”不是数值；{f.header}应填数字（{f.unit}）"
     percent_sign = f.kind == "rate" and text.endswith("%")
     value = parse_number(text[:-1] if percent_sign else text)
     if isinstance(value, str):
         return f"{value}；{f.header}应填数字（{f.unit}）"
     if f.kind == "rate" and not percent_sign and not cell.percent and value == 1 and "." not in text:
-        return (f"“{text}”有歧义：是100%还是1%？{f.header}请写成“100%”或“1%”"
+        return (f"“{shown}”有歧义：是100%还是1%？{f.header}请写成“100%”或“1%”"
                 "（或只填优良天数和有效监测天数）")
     if f.kind == "rate" and not percent_sign and (cell.percent or (value <= 1 and "." in text)):
         value = value * 100   # 0.831 → 83.1 (a fraction, or a cell formatted as percent)
     if f.kind == "integer":
         if value != value.to_integral_value():
-            return f"“{text}”不是整数；{f.header}应填整数（{f.unit}）"
+            return f"“{shown}”不是整数；{f.header}应填整数（{f.unit}）"
         value = Decimal(int(value))
     elif f.decimals is not None and decimals_of(value) > f.decimals:
-        return (f"“{text}”有{decimals_of(value)}位小数；{f.header}保留{f.decimals}位小数，"
+        return (f"“{shown}”有{decimals_of(value)}位小数；{f.header}保留{f.decimals}位小数，"
                 "请按规定修约后填写（报送表不替您修约）")
     high = min(f.high, n_days) if f.key in ("good_days", "valid_days") else f.high
     if not f.low <= value <= high:
-        return f"{text}超出合理范围，{f.header}应在{f.low}～{high}{f.unit}之间"
+        return f"{shown}超出合理范围，{f.header}应在{f.low}～{high}{f.unit}之间"
     return value
 
 
