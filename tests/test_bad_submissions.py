@@ -397,3 +397,10 @@ def test_errors_beyond_the_first_fifty_are_counted_not_printed(plan, data_dir, t
     assert result.exit_code == 2
     assert result.output.count("[错误]") == 50
     assert "……另有31处错误未列出（共81处）" in result.output
+
+
+def test_a_hidden_row_is_reported_once_not_per_cell(plan, data_dir, tmp_path):
+    path = form_edited(hide_row)(tmp_path, plan)
+    result = CliRunner().invoke(main, ["submit", str(path), "--month", MONTH, "--data", str(data_dir)])
+    assert result.exit_code == 2
+    assert result.output.count("被隐藏，但有内容") == 1, result.output

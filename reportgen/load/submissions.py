@@ -331,11 +331,14 @@ def read_submission(path: Path, month: str, units: Units, annex6, problems: Prob
             problems.error(path, f"错误已超过{MAX_ERRORS_PER_FILE}处，第{number}行起未再检查；请核对整张表后重新报送",
                            number)
             return None
-        row_ok, unit_ok = True, True
+        row_ok, unit_ok, hidden_said = True, True, False
         for i, c in enumerate(cells):
             if c is None or not (_raw(c) or c.formula is not None):
                 continue
             key = columns.get(i)
+            if c.hidden and hidden_said:   # a hidden row is said once, not once per cell
+                continue
+            hidden_said = hidden_said or c.hidden
             if (complaint := _cell_complaint(c, text_column=key in (None, "unit", "remark"))):
                 problems.error(path, complaint, number, header_text[key] if key else column_letters(i))
                 row_ok, unit_ok = False, unit_ok and key != "unit"
