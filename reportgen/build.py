@@ -64,6 +64,7 @@ class Written:
     pages: int | None = None
     seconds: float = 0.0
     reasons: list[str] = field(default_factory=list)   # why it was (re)built
+    restored: bool = False     # an issued file put back from the archive, not built
 
 
 @dataclass
@@ -436,7 +437,7 @@ def _keep_issued(doc: Document, inputs: dict, out_dir: Path, manifest: Manifest,
         if not target.exists() or stable_file_digest(target) != digest:
             lock.announce()
             write_bytes_atomic(target, (record.path.parent / Path(rel).name).read_bytes(), durable=False)
-            result.written.append(Written(target, None, 0.0, ["已印发的文件"]))
+            result.written.append(Written(target, None, 0.0, ["已印发的文件"], restored=True))
         files[rel] = digest
     key = document_files(doc)[0]
     entry = manifest.entry(key)

@@ -311,14 +311,21 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, gap_fil
 
 def _report_written(result) -> None:
     """Which files were (re)built and why; every one when few, grouped by reason when many."""
-    if len(result.written) <= 12:
+    restored = [w for w in result.written if w.restored]
+    for w in restored:
+        click.echo(f"已恢复 {w.path}（已印发的文件，取自存档，未重新生成）")
+    if len(result.written) - len(restored) <= 12:
         for w in result.written:
+            if w.restored:
+                continue
             pages = f"，{w.pages}页" if w.pages else ""
             why = f"；原因：{'、'.join(w.reasons)}" if w.reasons else ""
             click.echo(f"已生成 {w.path}{pages}（{w.seconds:.1f}秒{why}）")
         return
     by_reason: dict[str, list] = {}
     for w in result.written:
+        if w.restored:
+            continue
         by_reason.setdefault("、".join(w.reasons), []).append(w)
     for reason, items in by_reason.items():
         names = "、".join(sorted({w.path.stem for w in items}))

@@ -85,6 +85,7 @@ def test_revised_data_never_rewrites_the_issued_bulletin(issued, tmp_path):
     issued["pdf"].write_bytes(b"damaged")
     again = invoke("bulletin", "--data", issued["data"], "--out", issued["out"], "--month", MAY)
     assert again.exit_code == 0 and issued["pdf"].read_bytes() == before[issued["pdf"].name]
+    assert f"已恢复 {issued['pdf']}（已印发的文件，取自存档" in again.output and f"已生成 {issued['pdf']}" not in again.output
 
 
 @pytest.mark.parametrize("args,expected", [
