@@ -84,27 +84,39 @@ class BodyLimit:
         if length is not None and (not length.isdigit() or int(length) > self.limit):
             return await self._refuse(scope, send)
         seen = 0
-        started = False
+        exceeded = False
 
         async def counted():
-            nonlocal seen
+            nonlocal seen, exceeded
+            if exceeded:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    exceeded = True    # the rest is never read; the app's answer is replaced by 413
                     raise TooLarge()
             return message
 
+        replaced = False
+
         async def sending(message):
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
+            nonlocal replaced
+            if exceeded:
+                if not replaced:
+                    replaced = True
+                    await self._refuse(scope, send)
+                return
             await send(message)
 
         try:
             await self.app(scope, counted, sending)
-        except TooLarge:
-            if not started:
-                await self._refuse(scope, send)
+        except BaseException:  # noqa: BLE001 - whatever the app made of the cut-off body, the answer is 413
+            if not exceeded:
+                raise
+        if exceeded and not replaced:
+            replaced = True
+            await self._refuse(scope, send)
 
     async def _refuse(self, scope, send):
         if self.on_refused:
