@@ -87,13 +87,13 @@ def _login(driver, base: str, name: str):
 
 
 def _text(driver) -> str:
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
 
     for _ in range(50):
         try:
             return driver.find_element(By.TAG_NAME, "body").text
-        except StaleElementReferenceException:   # the page was being replaced
+        except (StaleElementReferenceException, NoSuchElementException):   # the page was being replaced
             time.sleep(0.1)
     raise AssertionError("page never settled")
 

@@ -388,7 +388,7 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
                         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
     @route("POST", "/city/{city}/{month}/upload", "city")
-    async def city_upload(request: Request, city: str, month: str, file: UploadFile,
+    def city_upload(request: Request, city: str, month: str, file: UploadFile,
                           csrf: str = Form("", max_length=200), form_city: str = Form("", alias="city", max_length=200),
                           viewer: Viewer = Depends(viewer_city)):
         check_csrf(request, csrf, viewer)
@@ -405,7 +405,7 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
             source = Path(tmp) / safe_name
             size = 0
             with open(source, "wb") as out:
-                while chunk := await file.read(64 * 1024):
+                while chunk := file.file.read(64 * 1024):   # a sync route: runs in the thread pool
                     size += len(chunk)
                     if size > max_upload_bytes:
                         break
