@@ -266,3 +266,62 @@ def test_dashboard_shows_the_citys_revision(app, project, blank):
     n = len([p for p in stored_files(project) if p.parent.name == "南京市"])
     assert "已报送" in row and f"第{n}版" in row
     assert re.search(r"<tr>\s*<td>苏州市</td>(.*?)</tr>", page, re.S).group(1).count("未报") == 1
+
+
+# -- the command line: accounts and serve -----------------------------------------------------------
+
+def _users(project, *args, input=None):
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    return CliRunner().invoke(main, ["--project", str(project), "users", *args], input=input)
+
+
+def test_users_add_refuses_bad_accounts_and_lists_without_passwords(project):
+    for args, stdin, said in [
+        (["add", "x1", "--role", "city", "--password-stdin"], "long-enough-pass\n", "须用 --city 指明设区市"),
+        (["add", "x2", "--role", "city", "--city", "上海市", "--password-stdin"], "long-enough-pass\n", "须用 --city"),
+        (["add", "x3", "--role", "office", "--password-stdin"], "short\n", "密码太短"),
+        (["add", "x4", "--role", "office", "--city", "南京市", "--password-stdin"], "long-enough-pass\n", "不要写 --city"),
+        (["add", "nanjing", "--role", "city", "--city", "南京市", "--password-stdin"], "long-enough-pass\n", "已存在"),
+        (["add", "<b>", "--role", "office", "--password-stdin"], "long-enough-pass\n", "不符合要求"),
+        (["add", "x5", "--role", "office"], "long-enough-pass\nother-long-pass\n", "两次输入不一致"),
+    ]:
+        result = _users(project, *args, input=stdin)
+        assert result.exit_code != 0 and said in result.output, (args, result.output)
+    assert _users(project, "add", "wuxi", "--role", "city", "--city", "无锡", input="wuxi-pass-1234\nwuxi-pass-1234\n").exit_code == 0
+    listed = _users(project, "list")
+    assert listed.exit_code == 0 and "wuxi  无锡市填报员" in listed.output and "office  省大气办" in listed.output
+    assert "wuxi-pass" not in listed.output and "argon2" not in listed.output
+    assert "x1" not in listed.output and "x5" not in listed.output
+
+
+def test_serve_command_serves_the_project(project):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "reportgen", "--project", str(project), "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, process.stdout.read().decode()
+                time.sleep(0.2)
+        assert "登录" in page and 'name="csrf"' in page
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0].decode("utf-8")
+    assert f"http://127.0.0.1:{port}/" in output
