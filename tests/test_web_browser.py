@@ -44,15 +44,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
+def _serve(tmp_path, keep_months):
     """The app of a temporary project served by uvicorn on a free 127.0.0.1 port, in a thread."""
     import uvicorn
 
     from reportgen.project import load_project
     from reportgen.web.app import create_app
 
-    project = make_project(tmp_path / "project")
+    project = make_project(tmp_path / "project", keep_months)
     add_standard_users(project)
     app = create_app(load_project(project / "reportgen.yaml"))
     port = _free_port()
@@ -67,6 +66,17 @@ def server(tmp_path):
     server.should_exit = True
     thread.join(10)
     CHECKOUT.activate()
+
+
+@pytest.fixture
+def server(tmp_path):
+    yield from _serve(tmp_path, ("2021-04",))
+
+
+@pytest.fixture
+def server_with_may(tmp_path):
+    """May 2021 of the sample submissions (all 13 cities), and May 2020 for the 同比 comparison."""
+    yield from _serve(tmp_path, ("2020-05", "2021-05"))
 
 
 def _shot(driver, name: str, size) -> None:
@@ -203,3 +213,41 @@ def test_city_uploads_and_office_sees_it(server, tmp_path):
     finally:
         driver.quit()
     print(f"\nscreenshots: {SHOTS}")
+
+
+def test_office_previews_the_bulletin_and_downloads_the_pdf(server_with_may, tmp_path):
+    import urllib.request
+
+    from selenium.webdriver.common.by import By
+
+    from helpers import pdf_text
+
+    base, project = server_with_may
+    driver = _chromium(tmp_path / "downloads", tmp_path / "chrome-profile")
+    try:
+        driver.set_window_size(*DESKTOP)
+        _login(driver, base, "office")
+        _wait_for(driver, "各月报送情况")
+        driver.get(base + f"/office/month/{MONTH}")
+        assert "13个设区市中已报送13个" in _wait_for(driver, "报送情况")
+        driver.find_element(By.ID, "build-bulletin").click()
+        _wait_for(driver, "2021年5月通报预览", timeout=120)
+        frame = driver.find_element(By.CSS_SELECTOR, "iframe.preview")
+        _shot(driver, "office-bulletin-preview", DESKTOP)
+        driver.switch_to.frame(frame)
+        assert "关于2021年5月全省环境空气质量状况的通报" in _text(driver)
+        driver.switch_to.default_content()
+        href = next(a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "main a")
+                    if a.text.endswith(".pdf"))
+        cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    finally:
+        driver.quit()
+    with urllib.request.urlopen(urllib.request.Request(href, headers={"Cookie": cookies}), timeout=30) as response:
+        assert response.headers["Content-Type"] == "application/pdf"
+        pdf = tmp_path / "bulletin.pdf"
+        pdf.write_bytes(response.read())
+    text = pdf_text(pdf)
+    assert "关于2021年5月全省环境空气质量状况的通报" in text.replace(" ", "").replace("\n", "")
+    # without the session the same address leads to the login page, not the file
+    with urllib.request.urlopen(href, timeout=30) as response:
+        assert response.url.endswith("/login") and b"%PDF" not in response.read()
