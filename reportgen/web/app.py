@@ -12,7 +12,6 @@ import datetime as dt
 import hmac
 import mimetypes
 import secrets
-import shutil
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Form, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
