@@ -734,6 +734,92 @@ def new_plan_command(year: int, source: str, name: str | None) -> None:
                f"默认数据集仍为 {project.default}，改用新数据集时加 --data {plan.name}，或修改 reportgen.yaml 中的 default。")
 
 
+def _web_database(project: Project, data_dir: Path, database: str | None):
+    """The web application's database (accounts, sessions, audit log) and the data set's plan."""
+    from .web.db import default_url, open_database
+
+    return open_database(database or os.environ.get("REPORTGEN_WEB_DATABASE") or default_url(project.root))
+
+
+database_option = click.option("--database", default=None, metavar="URL",
+                               help="网页版数据库的 SQLAlchemy 地址（默认：项目文件夹中的 reportgen-web.sqlite3；"
+                                    "也可用环境变量 REPORTGEN_WEB_DATABASE 指定，如 postgresql://…）")
+
+
+@main.command(help="启动网页版：各设区市填报员在网页上下载空白报送表、上传报送表、查看报送记录；省大气办查看各月报送情况、"
+                   "预览通报、下载生成的文件。账号先用 reportgen users add 建立。")
+@data_option
+@database_option
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="地址", help="监听的地址（只在本机使用时为 127.0.0.1）")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), metavar="端口", help="监听的端口")
+def serve(data_dir: Path, database: str | None, host: str, port: int) -> None:
+    import uvicorn
+
+    from .web.app import create_app
+
+    project = _project(required=True)
+    name = next((n for n, folder in project.datasets.items() if folder == Path(data_dir).resolve()), None)
+    if name is None:
+        click.echo(f"[错误] 网页版只能使用项目文件中登记的数据集（{'、'.join(project.datasets)}）。", err=True)
+        sys.exit(2)
+    sessions = _web_database(project, data_dir, database)
+    from .web.accounts import list_accounts
+
+    if not list_accounts(sessions):
+        click.echo("提示：还没有任何账号。请先用 reportgen users add 名称 --role office 建立省大气办账号。", err=True)
+    app = create_app(project, database or os.environ.get("REPORTGEN_WEB_DATABASE"), dataset=name)
+    click.echo(f"网页版：http://{host}:{port}/  （数据集 {name}，按 Ctrl+C 停止）")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.group(cls=Group, help="网页版的账号：建立、列出。")
+def users() -> None:
+    pass
+
+
+@users.command(name="add", help="建立网页版账号。角色 office 为省大气办，city 为设区市填报员（须用 --city 指明设区市）。"
+                                "密码在提示时输入两次（不显示），或用 --password-stdin 从标准输入读入；没有默认密码。")
+@data_option
+@database_option
+@click.argument("name", metavar="账号")
+@click.option("--role", required=True, type=click.Choice(["office", "city"]), help="角色：office（省大气办）或 city（设区市填报员）")
+@click.option("--city", default=None, metavar="设区市", help="设区市填报员所属的设区市，如 南京市")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读入密码（一行），用于脚本")
+def users_add(data_dir: Path, database: str | None, name: str, role: str, city: str | None, password_stdin: bool) -> None:
+    from .web.accounts import AccountRefused, add_account
+
+    project = _project(required=True)
+    plan = _plan_or_exit(data_dir)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("密码", hide_input=True, confirmation_prompt=True)
+    sessions = _web_database(project, data_dir, database)
+    try:
+        account = add_account(sessions, name, role, city, password, plan.units)
+    except AccountRefused as exc:
+        click.echo(f"[错误] {exc}。未建立账号。", err=True)
+        sys.exit(2)
+    what = f"{account.city}填报员" if account.role == "city" else "省大气办"
+    click.echo(f"已建立账号 {account.name}（{what}）。")
+
+
+@users.command(name="list", help="列出网页版的全部账号（不显示密码）。")
+@data_option
+@database_option
+def users_list(data_dir: Path, database: str | None) -> None:
+    from .web.accounts import list_accounts
+
+    project = _project(required=True)
+    accounts = list_accounts(_web_database(project, data_dir, database))
+    if not accounts:
+        click.echo("还没有任何账号。用 reportgen users add 建立。")
+        return
+    for a in accounts:
+        what = f"{a.city}填报员" if a.role == "city" else "省大气办"
+        click.echo(f"  {a.name}  {what}  建立于 {a.created:%Y-%m-%d %H:%M}")
+
+
 main.add_command(build_command, name="build")
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""The web application (`reportgen serve`): see app.py."""

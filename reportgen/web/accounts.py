@@ -1,0 +1,67 @@
+"""Accounts of the web application: created and listed from the command line (`reportgen users`),
+checked at login. Passwords are kept only as argon2 hashes; there is never a default password."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from .db import ROLES, Account
+
+NAME = re.compile(r"^[\w.\-@\u4e00-\u9fff]{2,64}$")
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()
+# verified against when the account does not exist, so a wrong name costs as much time as a wrong password
+_DUMMY_HASH = _hasher.hash("reportgen-no-such-account")
+
+
+class AccountRefused(ValueError):
+    """Why an account cannot be created (Chinese)."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(account: Account | None, password: str) -> bool:
+    try:
+        return _hasher.verify(account.password_hash if account else _DUMMY_HASH, password) and account is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def add_account(sessions, name: str, role: str, city: str | None, password: str, units) -> Account:
+    """Create an account. `units`: the data set's units, to check a city account's city."""
+    name = (name or "").strip()
+    if not NAME.match(name):
+        raise AccountRefused(f"账号名“{name[:64]}”不符合要求：2～64个字符，只用汉字、字母、数字和 . - _ @")
+    if role not in ROLES:
+        raise AccountRefused(f"角色应为 office（省大气办）或 city（设区市填报员），实际为“{role}”")
+    if role == "city":
+        unit = units.find((city or "").strip()) or units.find((city or "").strip().removesuffix("市"))
+        if unit is None or unit.level != "city":
+            names = "、".join(c.name for c in units.cities)
+            raise AccountRefused(f"设区市账号须用 --city 指明设区市（{names}），实际为“{city or ''}”")
+        city = unit.name
+    elif city:
+        raise AccountRefused("省大气办（office）账号不属于某个设区市，不要写 --city")
+    if len(password) < MIN_PASSWORD:
+        raise AccountRefused(f"密码太短：至少{MIN_PASSWORD}个字符")
+    if password.strip() != password or not password.isprintable():
+        raise AccountRefused("密码的开头和结尾不能是空格，也不能含控制字符")
+    with sessions() as db:
+        if db.scalar(select(Account).where(Account.name == name)) is not None:
+            raise AccountRefused(f"账号“{name}”已存在")
+        account = Account(name=name, role=role, city=city if role == "city" else None,
+                          password_hash=hash_password(password))
+        db.add(account)
+        db.commit()
+        return account
+
+
+def list_accounts(sessions) -> list[Account]:
+    with sessions() as db:
+        return list(db.scalars(select(Account).order_by(Account.role, Account.city, Account.name)))

@@ -1,0 +1,575 @@
+"""The web application (FastAPI): city 填报员 upload their monthly form, the province office sees the
+month's dashboard, previews the bulletin and downloads generated files.
+
+Thin over the library, like the CLI: uploads go through load.submissions.store_submission (the same
+checks, the same archive), the bulletin through build.build. Every route declares who may call it
+(ACCESS); tests/test_web_security.py calls each route as each role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import mimetypes
+import secrets
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Form, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import delete, func, select
+
+from ..load.plan import load_plan
+from ..load.submissions import (MAX_FILE_BYTES, check_month, read_submission, store_submission,
+                                stored_revisions, submission_fields)
+from ..problems import DataError, Problems
+from ..project import Project
+from .accounts import verify_password
+from .db import Account, LoginAttempt, Setting, WebSession, audit, default_url, find_account, now, open_database
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "rg_session"
+LOGIN_COOKIE = "rg_login"            # signed random value: the login form's CSRF token (double submit)
+SESSION_HOURS = 12
+THROTTLE_FAILURES = 5                # failed logins per account …
+THROTTLE_MINUTES = 15                # … within this many minutes: further attempts refused
+DUE_DAY = 10                         # a month's form is due on this day of the following month
+UPLOAD_OVERHEAD = 64 * 1024          # multipart boundaries and the form's other fields
+DOWNLOAD_SUFFIXES = {".pdf", ".docx", ".xlsx", ".html"}
+
+# who may call each route: "public", "any" (logged in), "city", "office"
+ACCESS: dict[tuple[str, str], str] = {}
+
+
+class Refused(Exception):
+    def __init__(self, status: int, message: str):
+        self.status, self.message = status, message
+
+
+class TooLarge(Exception):
+    pass
+
+
+@dataclass
+class Viewer:
+    account: Account
+    session: WebSession
+
+
+def _templates() -> Jinja2Templates:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    return Jinja2Templates(env=env)
+
+
+class BodyLimit:
+    """ASGI middleware: a request body larger than `limit` is refused with 413 — at once when its
+    Content-Length says so, else as soon as the bytes received pass the limit (the rest is not read)."""
+
+    def __init__(self, app, limit: int, on_refused=None):
+        self.app, self.limit, self.on_refused = app, limit, on_refused
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            return await self._refuse(scope, send)
+        seen = 0
+        exceeded = False
+
+        async def counted():
+            nonlocal seen, exceeded
+            if exceeded:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    exceeded = True    # the rest is never read; the app's answer is replaced by 413
+                    raise TooLarge()
+            return message
+
+        replaced = False
+
+        async def sending(message):
+            nonlocal replaced
+            if exceeded:
+                if not replaced:
+                    replaced = True
+                    await self._refuse(scope, send)
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, counted, sending)
+        except BaseException:  # noqa: BLE001 - whatever the app made of the cut-off body, the answer is 413
+            if not exceeded:
+                raise
+        if exceeded and not replaced:
+            replaced = True
+            await self._refuse(scope, send)
+
+    async def _refuse(self, scope, send):
+        if self.on_refused:
+            self.on_refused(scope["path"])
+        body = (f"上传的文件过大：报送表不超过{MAX_FILE_BYTES // 1024 // 1024} MB，未接收。请使用下发的空白报送表。"
+                ).encode("utf-8")
+        await send({"type": "http.response.start", "status": 413, "headers": [
+            (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def create_app(project: Project, database_url: str | None = None, dataset: str | None = None,
+               max_upload_bytes: int = MAX_FILE_BYTES, build_bulletin=None, today=None) -> FastAPI:
+    """The app for `project` (its default data set unless `dataset`). `build_bulletin(data_dir, out_dir,
+    month)` and `today()` can be replaced in tests."""
+    project.activate()
+    data_dir = project.dataset(dataset)
+    sessions = open_database(database_url or default_url(project.root))
+    templates = _templates()
+    today = today or dt.date.today
+    build_lock = threading.Lock()       # one bulletin build at a time in this process
+
+    with sessions() as db:
+        secret = db.get(Setting, "secret")
+        if secret is None:
+            secret = Setting(key="secret", value=secrets.token_urlsafe(48))
+            db.add(secret)
+            db.commit()
+        signer = URLSafeTimedSerializer(secret.value, salt="reportgen-web")
+
+    app = FastAPI(title="reportgen", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.sessions = sessions
+    app.state.project = project
+    app.state.data_dir = data_dir
+
+    def refused_large(path: str) -> None:
+        with sessions() as db:
+            audit(db, None, "upload", path, "拒绝：请求体超过大小限制（413）")
+
+    app.add_middleware(BodyLimit, limit=max_upload_bytes + UPLOAD_OVERHEAD, on_refused=refused_large)
+
+    def route(method: str, path: str, access: str, **kwargs):
+        ACCESS[(method, path)] = access
+        return (app.get if method == "GET" else app.post)(path, **kwargs)
+
+    # -- sessions, CSRF, authorisation -----------------------------------------------------------
+
+    def current(request: Request) -> Viewer | None:
+        raw = request.cookies.get(SESSION_COOKIE)
+        if not raw:
+            return None
+        try:
+            token = signer.loads(raw, max_age=SESSION_HOURS * 3600)
+        except BadSignature:
+            return None
+        with sessions() as db:
+            session = db.get(WebSession, token)
+            if session is None or session.expires < now():
+                return None
+            account = db.get(Account, session.account_id)
+            return Viewer(account, session) if account else None
+
+    def viewer_any(request: Request) -> Viewer:
+        viewer = current(request)
+        if viewer is None:
+            raise Refused(401, "请先登录")
+        return viewer
+
+    def viewer_city(request: Request) -> Viewer:
+        viewer = viewer_any(request)
+        if viewer.account.role != "city":
+            _deny(viewer, request, "只有设区市填报员账号可以使用此页面")
+        return viewer
+
+    def viewer_office(request: Request) -> Viewer:
+        viewer = viewer_any(request)
+        if viewer.account.role != "office":
+            _deny(viewer, request, "只有省大气办账号可以使用此页面")
+        return viewer
+
+    def _deny(viewer: Viewer, request: Request, message: str, what: str | None = None):
+        with sessions() as db:
+            audit(db, viewer.account.name, "refused", what or f"{request.method} {request.url.path}", message)
+        raise Refused(403, message)
+
+    def own_city(viewer: Viewer, request: Request, city: str) -> str:
+        if city != viewer.account.city:
+            _deny(viewer, request, f"无权访问{city[:20]}的数据（本账号属于{viewer.account.city}）",
+                  f"{request.method} {request.url.path} 城市={city[:64]}")
+        return city
+
+    def check_csrf(request: Request, given: str | None, viewer: Viewer | None) -> None:
+        if viewer is not None:
+            expected = viewer.session.csrf
+        else:
+            try:
+                expected = signer.loads(request.cookies.get(LOGIN_COOKIE, ""), max_age=3600)
+            except BadSignature:
+                expected = None
+        if not expected or not given or not hmac.compare_digest(str(expected), str(given)):
+            with sessions() as db:
+                audit(db, viewer.account.name if viewer else None, "refused", f"{request.method} {request.url.path}",
+                      "缺少或错误的表单令牌（CSRF）")
+            raise Refused(403, "表单已过期或来源不明，未处理。请刷新页面后重新提交。")
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused):
+        if exc.status == 401 and request.method == "GET":
+            return RedirectResponse("/login", status_code=303)
+        return page(request, "error.html", None, status=exc.status, message=exc.message)
+
+    def page(request: Request, name: str, viewer: Viewer | None, status: int = 200, **context) -> Response:
+        response = templates.TemplateResponse(request, name, {"viewer": viewer and viewer.account,
+                                                              "csrf": viewer.session.csrf if viewer else "", **context},
+                                              status_code=status)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'none'; "
+                                    "frame-ancestors 'self'")
+        return response
+
+    # -- the library, read fresh per request (the CLI may have changed the data) -------------------
+
+    def plan():
+        try:
+            return load_plan(data_dir)[0]
+        except DataError as exc:
+            raise Refused(500, "数据有错误，请省大气办运行 reportgen validate 检查：" + str(exc.problems[0]))
+
+    def plan_months(p) -> list[str]:
+        return [f"{p.year}-{m:02d}" for m in range(1, 13)]
+
+    def month_or_404(p, month: str) -> str:
+        if check_month(month) or month not in plan_months(p):
+            raise Refused(404, f"没有“{month[:10]}”这个月份（应为 {p.year}-01 至 {p.year}-12）")
+        return month
+
+    def due_date(month: str) -> dt.date:
+        year, mon = (int(x) for x in month.split("-"))
+        return dt.date(year + mon // 12, mon % 12 + 1, DUE_DAY)
+
+    def revisions_of(month: str | None = None, city: str | None = None):
+        found = [s for s in stored_revisions(data_dir, Problems()) if (month is None or s.month == month)
+                 and (city is None or s.city == city)]
+        return sorted(found, key=lambda s: (s.month, s.city, s.revision))
+
+    # -- public ------------------------------------------------------------------------------------
+
+    @route("GET", "/static/style.css", "public")
+    def style():
+        return FileResponse(HERE / "static" / "style.css", media_type="text/css")
+
+    @route("GET", "/", "public")
+    def home(request: Request):
+        viewer = current(request)
+        if viewer is None:
+            return RedirectResponse("/login", status_code=303)
+        return RedirectResponse("/office" if viewer.account.role == "office" else "/city", status_code=303)
+
+    @route("GET", "/login", "public")
+    def login_form(request: Request):
+        token = secrets.token_urlsafe(32)
+        response = page(request, "login.html", None, login_csrf=token, message=None)
+        response.set_cookie(LOGIN_COOKIE, signer.dumps(token), httponly=True, samesite="lax", max_age=3600)
+        return response
+
+    @route("POST", "/login", "public")
+    def login(request: Request, name: str = Form("", max_length=200), password: str = Form("", max_length=1000),
+              csrf: str = Form("", max_length=200)):
+        check_csrf(request, csrf, None)
+        name = name.strip()[:64]
+        address = request.client.host if request.client else ""
+        with sessions() as db:
+            since = now() - dt.timedelta(minutes=THROTTLE_MINUTES)
+            failures = db.scalar(select(func.count()).select_from(LoginAttempt).where(
+                LoginAttempt.name == name, LoginAttempt.time >= since, LoginAttempt.success == 0))
+            if failures >= THROTTLE_FAILURES:
+                audit(db, name, "login", address, f"拒绝：{THROTTLE_MINUTES}分钟内失败{failures}次，暂停登录")
+                return _login_again(request, f"登录失败次数过多，请{THROTTLE_MINUTES}分钟后再试。", 429)
+            account = find_account(db, name)
+            ok = verify_password(account, password)
+            db.add(LoginAttempt(name=name, success=int(ok), address=address))
+            audit(db, name, "login", address, "成功" if ok else "失败：账号或密码错误")
+            if not ok:
+                return _login_again(request, "账号或密码错误。", 401)
+            session = WebSession(token=secrets.token_urlsafe(32), account_id=account.id, csrf=secrets.token_urlsafe(32),
+                                 expires=now() + dt.timedelta(hours=SESSION_HOURS))
+            db.execute(delete(WebSession).where(WebSession.expires < now()))
+            db.add(session)
+            db.commit()
+        response = RedirectResponse("/office" if account.role == "office" else "/city", status_code=303)
+        response.set_cookie(SESSION_COOKIE, signer.dumps(session.token), httponly=True, samesite="lax",
+                            max_age=SESSION_HOURS * 3600, secure=request.url.scheme == "https")
+        response.delete_cookie(LOGIN_COOKIE)
+        return response
+
+    def _login_again(request: Request, message: str, status: int):
+        token = secrets.token_urlsafe(32)
+        response = page(request, "login.html", None, status=status, login_csrf=token, message=message)
+        response.set_cookie(LOGIN_COOKIE, signer.dumps(token), httponly=True, samesite="lax", max_age=3600)
+        return response
+
+    @route("POST", "/logout", "any")
+    def logout(request: Request, csrf: str = Form("", max_length=200), viewer: Viewer = Depends(viewer_any)):
+        check_csrf(request, csrf, viewer)
+        with sessions() as db:
+            db.execute(delete(WebSession).where(WebSession.token == viewer.session.token))
+            db.commit()
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    # -- city 填报员 ---------------------------------------------------------------------------------
+
+    def city_month_rows(p, city: str):
+        stored = revisions_of(city=city)
+        rows = []
+        for month in plan_months(p):
+            mine = [s for s in stored if s.month == month]
+            rows.append({"month": month, "label": f"{month[:4]}年{int(month[5:])}月", "revisions": len(mine),
+                         "current": mine[-1] if mine else None, "due": due_date(month),
+                         "late": not mine and today() > due_date(month)})
+        return rows
+
+    @route("GET", "/city", "city")
+    def city_home(request: Request, viewer: Viewer = Depends(viewer_city)):
+        p = plan()
+        return page(request, "city_months.html", viewer, city=viewer.account.city, rows=city_month_rows(p, viewer.account.city))
+
+    def city_unit(p, city: str):
+        unit = p.units.find(city)
+        if unit is None or unit.level != "city":
+            raise Refused(404, "没有这个设区市")
+        return unit
+
+    @route("GET", "/city/{city}/{month}", "city")
+    def city_month(request: Request, city: str, month: str, viewer: Viewer = Depends(viewer_city)):
+        own_city(viewer, request, city)
+        p = plan()
+        month = month_or_404(p, month)
+        return page(request, "city_month.html", viewer, city=city, month=month, label=f"{month[:4]}年{int(month[5:])}月",
+                    revisions=revisions_of(month, city), due=due_date(month), result=None)
+
+    @route("GET", "/city/{city}/{month}/form.xlsx", "city")
+    def city_form(request: Request, city: str, month: str, viewer: Viewer = Depends(viewer_city)):
+        from ..writers.submission_form import write_form
+
+        own_city(viewer, request, city)
+        p = plan()
+        month = month_or_404(p, month)
+        unit = city_unit(p, city)
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "form.xlsx"
+            write_form(p, month, unit, target)
+            body = target.read_bytes()
+        name = f"{unit.name}{month}报送表.xlsx"
+        with sessions() as db:
+            audit(db, viewer.account.name, "download", f"空白报送表 {unit.name} {month}", "成功")
+        return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+    @route("POST", "/city/{city}/{month}/upload", "city")
+    def city_upload(request: Request, city: str, month: str, file: UploadFile,
+                          csrf: str = Form("", max_length=200), form_city: str = Form("", alias="city", max_length=200),
+                          viewer: Viewer = Depends(viewer_city)):
+        check_csrf(request, csrf, viewer)
+        own_city(viewer, request, city)
+        own_city(viewer, request, form_city)
+        p = plan()
+        month = month_or_404(p, month)
+        unit = city_unit(p, city)
+        original = PurePosixPath((file.filename or "").replace("\\", "/")).name[:100] or "未命名"
+        suffix = Path(original).suffix.lower()
+        safe_name = f"upload{suffix}" if suffix.isascii() and suffix[1:].isalnum() else "upload"
+        what = f"报送表 {unit.name} {month}（文件“{original}”）"
+        with tempfile.TemporaryDirectory() as tmp:
+            source = Path(tmp) / safe_name
+            size = 0
+            with open(source, "wb") as out:
+                while chunk := file.file.read(64 * 1024):   # a sync route: runs in the thread pool
+                    size += len(chunk)
+                    if size > max_upload_bytes:
+                        break
+                    out.write(chunk)
+            if size > max_upload_bytes:
+                with sessions() as db:
+                    audit(db, viewer.account.name, "upload", what, "拒绝：文件过大（413）")
+                raise Refused(413, f"上传的文件过大：报送表不超过{max_upload_bytes // 1024 // 1024} MB，未接收。")
+            try:
+                stored = store_submission(data_dir, source, month, p.units, p.annex_for_role("projects"), unit.name)
+            except DataError as exc:
+                problems = [{"file": original, "row": e.row, "column": e.column, "message": e.message,
+                             "severity": e.severity.value} for e in exc.problems]
+                with sessions() as db:
+                    audit(db, viewer.account.name, "upload", what, f"未保存：{len(problems)}处错误")
+                return page(request, "city_month.html", viewer, status=422, city=city, month=month,
+                            label=f"{month[:4]}年{int(month[5:])}月", revisions=revisions_of(month, city),
+                            due=due_date(month), result={"ok": False, "problems": problems, "file": original})
+        # the values as stored, read back by the same reader the bulletin uses
+        annex6 = p.annex_for_role("projects")
+        reports = read_submission(stored.path, month, p.units, annex6, Problems(), city=unit) or []
+        fields = submission_fields(annex6)
+        shown = [f for f in fields if any(f.key in r.values for r in reports)]
+        table = [{"unit": r.unit.name, "values": [_number(r.values.get(f.key)) for f in shown], "remark": r.remark}
+                 for r in reports]
+        with sessions() as db:
+            audit(db, viewer.account.name, "upload", what, f"已保存为第{stored.revision}版（{stored.path.name}）")
+        return page(request, "city_month.html", viewer, city=city, month=month, label=f"{month[:4]}年{int(month[5:])}月",
+                    revisions=revisions_of(month, city), due=due_date(month),
+                    result={"ok": True, "revision": stored.revision, "received": stored.received, "file": original,
+                            "headers": [f"{f.header}（{f.unit}）" for f in shown], "table": table})
+
+    # -- province office ---------------------------------------------------------------------------
+
+    def dashboard_rows(p, month: str):
+        stored = revisions_of(month)
+        rows = []
+        for c in p.units.cities:
+            mine = [s for s in stored if s.city == c.name]
+            first = mine[0].received if mine else None
+            late = (not mine and today() > due_date(month)) or (first is not None and first.date() > due_date(month))
+            rows.append({"city": c.name, "revisions": mine, "current": mine[-1] if mine else None,
+                         "first": first, "late": late})
+        return rows
+
+    @route("GET", "/office", "office")
+    def office_home(request: Request, viewer: Viewer = Depends(viewer_office)):
+        p = plan()
+        months = []
+        stored = revisions_of()
+        for m in plan_months(p):
+            cities = {s.city for s in stored if s.month == m}
+            months.append({"month": m, "label": f"{m[:4]}年{int(m[5:])}月", "submitted": len(cities),
+                           "total": len(p.units.cities), "due": due_date(m)})
+        return page(request, "office_home.html", viewer, months=months)
+
+    @route("GET", "/office/month/{month}", "office")
+    def office_month(request: Request, month: str, viewer: Viewer = Depends(viewer_office)):
+        p = plan()
+        month = month_or_404(p, month)
+        rows = dashboard_rows(p, month)
+        return page(request, "office_month.html", viewer, month=month, label=f"{month[:4]}年{int(month[5:])}月",
+                    rows=rows, due=due_date(month), submitted=sum(1 for r in rows if r["revisions"]),
+                    late=[r["city"] for r in rows if r["late"]], bulletin=bulletin_file(month), message=None)
+
+    def output_files() -> dict[str, Path]:
+        """The allow-list of downloadable files: generated documents in the output folder, by their
+        path relative to it. Nothing else can be downloaded."""
+        out = project.output
+        files: dict[str, Path] = {}
+        if out.is_dir():
+            for f in sorted(out.rglob("*")):
+                rel = f.relative_to(out)
+                if (f.is_file() and not f.is_symlink() and f.suffix.lower() in DOWNLOAD_SUFFIXES
+                        and not any(part.startswith(".") for part in rel.parts)):
+                    files[rel.as_posix()] = f
+        return files
+
+    def bulletin_file(month: str) -> str | None:
+        found = [rel for rel in output_files() if rel.startswith(f"{month[:4]}/通报/{month} ") and rel.endswith(".html")]
+        return found[0] if found else None
+
+    def default_build(data_dir_: Path, out_dir: Path, month: str):
+        from ..build import build
+        from ..profile import Profile
+
+        return build(data_dir_, out_dir, Profile.load(project.profile), kinds=("bulletins",), months=[month])
+
+    @route("POST", "/office/month/{month}/bulletin", "office")
+    def office_build_bulletin(request: Request, month: str, csrf: str = Form("", max_length=200),
+                              viewer: Viewer = Depends(viewer_office)):
+        from ..build import NoSubmissions
+
+        check_csrf(request, csrf, viewer)
+        p = plan()
+        month = month_or_404(p, month)
+        message = None
+        if not build_lock.acquire(blocking=False):
+            message = "另一个通报正在生成，请稍后刷新。"
+        else:
+            try:
+                (build_bulletin or default_build)(data_dir, project.output, month)
+                outcome = "成功"
+            except DataError as exc:
+                message = "报送数据有错误，未生成：" + "；".join(str(e) for e in exc.problems[:5])
+                outcome = "未生成：数据有错误"
+            except NoSubmissions as exc:
+                message = f"未生成：{exc}"
+                outcome = message
+            except Exception as exc:  # noqa: BLE001 - shown to the office, details in the server log
+                message = f"生成失败：{type(exc).__name__}。请把服务器日志报告给开发人员。"
+                outcome = message
+                import logging
+                logging.getLogger("reportgen.web").exception("bulletin build failed")
+            finally:
+                build_lock.release()
+            with sessions() as db:
+                audit(db, viewer.account.name, "build", f"通报 {month}", outcome)
+        if message is None:
+            return RedirectResponse(f"/office/month/{month}/bulletin", status_code=303)
+        rows = dashboard_rows(p, month)
+        return page(request, "office_month.html", viewer, status=409, month=month, label=f"{month[:4]}年{int(month[5:])}月",
+                    rows=rows, due=due_date(month), submitted=sum(1 for r in rows if r["revisions"]),
+                    late=[r["city"] for r in rows if r["late"]], bulletin=bulletin_file(month), message=message)
+
+    @route("GET", "/office/month/{month}/bulletin", "office")
+    def office_bulletin(request: Request, month: str, viewer: Viewer = Depends(viewer_office)):
+        p = plan()
+        month = month_or_404(p, month)
+        rel = bulletin_file(month)
+        siblings = [r for r in output_files() if rel and r.rsplit(".", 1)[0] == rel.rsplit(".", 1)[0]]
+        return page(request, "office_bulletin.html", viewer, month=month, label=f"{month[:4]}年{int(month[5:])}月",
+                    file=rel, siblings=siblings)
+
+    @route("GET", "/office/files", "office")
+    def office_files(request: Request, viewer: Viewer = Depends(viewer_office)):
+        return page(request, "office_files.html", viewer, files=list(output_files()))
+
+    @route("GET", "/office/files/{path:path}", "office")
+    def office_download(request: Request, path: str, viewer: Viewer = Depends(viewer_office)):
+        allowed = output_files()
+        file = allowed.get(path)
+        with sessions() as db:
+            audit(db, viewer.account.name, "download", f"输出文件 {path[:300]}", "成功" if file else "拒绝：不在可下载文件中")
+        if file is None:
+            raise Refused(404, "没有这个文件")
+        media = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        inline = file.suffix.lower() in (".html", ".pdf")
+        disposition = "inline" if inline else "attachment"
+        return FileResponse(file, media_type=media,
+                            headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(file.name)}"})
+
+    return app
+
+
+def _number(value) -> str:
+    return "" if value is None else format(value, "f")
+
+
+def app_from_environment() -> FastAPI:
+    """For `uvicorn --factory reportgen.web.app:app_from_environment` (the project from
+    $REPORTGEN_PROJECT or the current folder)."""
+    from ..project import load_project, locate
+
+    file = locate()
+    if file is None:
+        raise SystemExit("找不到项目文件 reportgen.yaml")
+    return create_app(load_project(file))
