@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from .load.plan import load_plan
-from .load.submissions import load_submissions, submission_fields
+from .load.submissions import check_month, load_submissions, submission_fields
 from .model import AnnexTable, Plan, SubmissionArchive
 from .problems import DataError, Problems
 from .project import ProjectNotFound, find_project_file, load_project
@@ -103,10 +103,15 @@ class DataSet:
             raise DataError(problems.items)
         return archive
 
-    def submissions(self, months: list[str] | None = None) -> pd.DataFrame:
+    def submissions(self, months: list[str] | str | None = None) -> pd.DataFrame:
         """Every value the cities reported, current revision of every month, one row per (month, unit,
         field). A field a unit left empty is a row with `value` NaN and `exact` None, so gaps stay visible.
         Rates are in percent as printed (83.1, not 0.831)."""
+        if isinstance(months, str):
+            months = [months]
+        for month in months or ():
+            if (complaint := check_month(month)):
+                raise ValueError(complaint)
         archive = self.archive(set(months) if months else None)
         fields = submission_fields(self.plan.annex_for_role("projects"))
         records = []

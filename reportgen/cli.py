@@ -247,7 +247,8 @@ def _run_build(data_dir: Path, out_dir: Path, profile_path: Path | None, gap_fil
         for role, what, _ in exc.missing:
             kind = "字体文件不存在" if isinstance(what, Path) else "字体未安装"
             click.echo(f"[错误] 版式配置 {profile.path.name} 要求的{profile.fonts[role].get('label', role)}{kind}：{what}"
-                       "。请把字体文件放到项目的字体文件夹（reportgen.yaml 中的 fonts；在源码目录中运行 make install 即可），"
+                       "。请把字体文件放到项目的字体文件夹（reportgen.yaml 中的 fonts）；FandolFang 也可通过安装 Debian 的 "
+                       "texlive-lang-chinese 取得（sudo apt-get install texlive-lang-chinese），程序会自动找到；"
                        "或在版式配置中改用已安装的字体。未生成任何文件。", err=True)
         sys.exit(2)
     except Exception as exc:  # the machine or a bug, not the data: say so plainly, details with --debug
@@ -465,8 +466,13 @@ def bulletin(data_dir: Path, out_dir: Path, profile_path: Path | None, months, f
 def submit(data_dir: Path, file: Path, month: str, city: str | None) -> None:
     from .load.submissions import store_submission
 
+    from .load.submissions import after_plan_year
+
     month = _month_or_exit(month)
     plan = _plan_or_exit(data_dir)
+    if (complaint := after_plan_year(month, plan.year)):
+        click.echo(f"[错误] {complaint}。未导入。", err=True)
+        sys.exit(2)
     try:
         stored = store_submission(data_dir, file, month, plan.units, plan.annex_for_role("projects"), city)
     except DataError as exc:
@@ -528,10 +534,14 @@ def submissions(data_dir: Path, month: str) -> None:
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None, metavar="文件",
               help="保存位置（默认：项目输出文件夹中的 报送表/<月份>/<市>报送表.xlsx）")
 def form(data_dir: Path, month: str, city: str, out_path: Path | None) -> None:
+    from .load.submissions import after_plan_year
     from .writers.submission_form import write_form
 
     month = _month_or_exit(month)
     plan = _plan_or_exit(data_dir)
+    if (complaint := after_plan_year(month, plan.year)):
+        click.echo(f"[错误] {complaint}。未生成。", err=True)
+        sys.exit(2)
     unit = plan.units.find(city) or plan.units.find(city.removesuffix("市"))
     if unit is None or unit.level != "city":
         names = "、".join(c.short_name for c in plan.units.cities)

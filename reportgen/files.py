@@ -31,6 +31,9 @@ ENVIRONMENT_ERRNOS = {
     errno.EIO: "磁盘读写出错",
     errno.EMFILE: "打开的文件过多",
     errno.ENAMETOOLONG: "路径过长",
+    errno.ENOENT: "路径不存在（上级文件夹不存在，或不能在这里新建）",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.EISDIR: "应是文件的地方是一个文件夹",
 }
 
 

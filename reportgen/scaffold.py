@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import tempfile
@@ -36,8 +37,14 @@ def _ignore(folder: str, names: list[str]) -> set[str]:
 
 
 def _staging(parent: Path, prefix: str) -> Path:
+    """A new folder beside the target, with the mode a plain mkdir gives (mkdtemp's 0700 would lock
+    colleagues out of a project on a shared drive once it is renamed into place)."""
     parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    mask = os.umask(0)
+    os.umask(mask)
+    folder.chmod(0o777 & ~mask)
+    return folder
 
 
 # --- init ----------------------------------------------------------------------------------------------

@@ -102,3 +102,13 @@ def test_open_project_finds_the_folder_upwards_and_names_unknown_data_sets():
     with pytest.raises(api.ProjectNotFound) as caught:
         api.open_project(DATA, data_set="jiangsu-2099")
     assert "jiangsu-2099" in str(caught.value) and "jiangsu-2021" in str(caught.value)
+
+
+@pytest.mark.parametrize("months", [["2021-5"], ["2021/05"], "2021年5月"])
+def test_a_mistyped_month_is_an_error_not_an_empty_table(data_set, months):
+    with pytest.raises(ValueError, match="格式不对"):
+        data_set.submissions(months=months)
+
+
+def test_one_month_as_a_string(data_set):
+    assert set(data_set.submissions(months="2021-05")["month"]) == {"2021-05"}

@@ -207,3 +207,19 @@ def test_the_same_file_sent_twice_is_not_a_new_revision(plan, tmp_path, data_cop
     # a changed file is a new revision as before
     second = write_csv(tmp_path, [HEADER, "南京市,35.0,25,31,"] + GOOD_ROWS[1:], "second.csv")
     assert store_submission(data_copy, second, month, plan.units, plan.annexes[6]).revision == 2
+
+
+def test_a_month_after_the_plan_year_belongs_to_another_data_set(tmp_path, data_copy):
+    """After new-plan the default data set is still last year's: a 2022 file must not land in it."""
+    good = write_csv(tmp_path, [HEADER] + GOOD_ROWS)
+    for args in (["submit", str(good), "--month", "2022-03"], ["form", "--city", "南京", "--month", "2022-03",
+                                                                "--out", str(tmp_path / "f.xlsx")]):
+        out = subprocess.run([sys.executable, "-m", "reportgen", *args, "--data", str(data_copy)],
+                             capture_output=True, text=True)
+        assert out.returncode == 2, out.stdout
+        assert "2022年3月在本数据集的计划年度（2021年）之后，应使用2022年的数据集" in out.stderr
+    assert not (data_copy / "submissions" / "2022-03").exists() and not (tmp_path / "f.xlsx").exists()
+    # an earlier year's month is the comparison data: accepted
+    out = subprocess.run([sys.executable, "-m", "reportgen", "submit", str(good), "--month", "2019-05", "--data",
+                          str(data_copy)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr

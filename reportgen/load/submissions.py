@@ -63,6 +63,15 @@ def submission_fields(plan_annex6):
     return AIR_FIELDS + progress_fields(plan_annex6)
 
 
+def after_plan_year(month: str, plan_year: int) -> str | None:
+    """Why a month after the data set's plan year cannot be submitted to it, or None. Earlier months may
+    be: they are the comparison data (同比) of the plan year's bulletins."""
+    if int(month[:4]) <= plan_year:
+        return None
+    return (f"{int(month[:4])}年{int(month[5:])}月在本数据集的计划年度（{plan_year}年）之后，应使用"
+            f"{int(month[:4])}年的数据集（--data 加上该数据集的名称，见 reportgen.yaml 中的 datasets）")
+
+
 def days_in_month(month: str) -> int:
     year, mon = (int(x) for x in month.split("-"))
     return calendar.monthrange(year, mon)[1]

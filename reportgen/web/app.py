@@ -431,10 +431,13 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
         table = [{"unit": r.unit.name, "values": [_number(r.values.get(f.key)) for f in shown], "remark": r.remark}
                  for r in reports]
         with sessions() as db:
-            audit(db, viewer.account.name, "upload", what, f"已保存为第{stored.revision}版（{stored.path.name}）")
+            audit(db, viewer.account.name, "upload", what,
+                  f"与现行第{stored.revision}版相同，未另存（{stored.path.name}）" if stored.unchanged
+                  else f"已保存为第{stored.revision}版（{stored.path.name}）")
         return page(request, "city_month.html", viewer, city=city, month=month, label=f"{month[:4]}年{int(month[5:])}月",
                     revisions=revisions_of(month, city), due=due_date(month),
                     result={"ok": True, "revision": stored.revision, "received": stored.received, "file": original,
+                            "unchanged": stored.unchanged,
                             "headers": [f"{f.header}（{f.unit}）" for f in shown], "table": table})
 
     # -- province office ---------------------------------------------------------------------------
