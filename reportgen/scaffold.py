@@ -364,14 +364,64 @@ def _edit(work: Path, plan: NewPlan, old: int, new: int) -> None:
         if isinstance(workplan.data.get("title"), str):
             workplan.replace_year(workplan.data, "title", "title", old, new)
         workplan.save()
+    _retire_merged_units(work, plan, old)
     years = re.compile(rf"(?<!\d)({old}|{old - 1})(?!\d)")
     for path in sorted(work.rglob("*.yaml")):
         rel = path.relative_to(work).as_posix()
+        if rel == "unit_changes.yaml":   # its dates are history: they stay as they were
+            continue
         for n, line in enumerate(path.read_text(encoding="utf-8-sig").split("\n"), 1):
             content = line.split(" #", 1)[0]
             if years.search(content) and not content.lstrip().startswith("#"):
                 plan.to_review.append(PlanChange(rel, n, f"仍写着{'、'.join(sorted(set(years.findall(content))))}年："
                                                          f"{content.strip()[:40]}{'…' if len(content.strip()) > 40 else ''}"))
+
+
+def _retire_merged_units(work: Path, plan: NewPlan, old: int) -> None:
+    """A county merged during the old plan year stayed in its units.csv and annexes (the plan as
+    published). In the new year it no longer exists: its row leaves units.csv and the per-unit annex
+    tables, and its entry in unit_changes.yaml gets the short name and code units.csv held, so the old
+    year's submissions (the comparison data) still read it."""
+    changes_path, units_path = work / "unit_changes.yaml", work / "units.csv"
+    if not changes_path.is_file() or not units_path.is_file():
+        return
+    data = read_yaml(changes_path, Problems())
+    entries = data.get("changes") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return
+    unit_lines = units_path.read_text(encoding="utf-8-sig").split("\n")
+    rows = list(csv.DictReader(io.StringIO("\n".join(unit_lines))))
+    by_name = {r.get("name"): r for r in rows}
+    change_lines = changes_path.read_text(encoding="utf-8").split("\n")
+    inserts: list[tuple[int, list[str]]] = []
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("kind") != "merged" or entry.get("from") not in by_name:
+            continue
+        row = by_name[entry["from"]]
+        name, short = row["name"], row.get("short_name") or ""
+        unit_lines = [line for line in unit_lines if line.split(",")[1:2] != [name]]
+        for csv_path in sorted((work / "annexes").glob("annex*.csv")):
+            lines = csv_path.read_text(encoding="utf-8-sig").split("\n")
+            kept = [line for line in lines if not (set(next(csv.reader([line]), [])[:3]) & {name, short})]
+            if len(kept) != len(lines):
+                csv_path.write_text("\n".join(kept), encoding="utf-8")
+                plan.changes.append(PlanChange(f"annexes/{csv_path.name}", None, f"删去{name}的行（{old}年内已并入）"))
+        line = entry.line_of("from") if hasattr(entry, "line_of") else None
+        if line:
+            text = change_lines[line - 1]
+            indent = " " * (len(text) - len(text.lstrip(" -")))   # "    from:" and "  - from:" alike
+            added = [f"{indent}{key}: {value}" for key, value in
+                     (("short_name", short), ("code", f'"{row.get("code", "")}"')) if key not in entry and value]
+            inserts.append((line, added))
+        plan.changes.append(PlanChange("units.csv", None,
+                                       f"删去{name}：{entry.get('date')}并入{entry.get('into')}，新年度已无此单位；"
+                                       f"unit_changes.yaml 中的记录保留并补上简称和代码（以往的报送数据仍按原单位读取）"))
+    if not inserts:
+        return
+    units_path.write_text("\n".join(unit_lines), encoding="utf-8")
+    for line, added in sorted(inserts, reverse=True):
+        change_lines[line:line] = added
+    changes_path.write_text("\n".join(change_lines), encoding="utf-8")
 
 
 def _clear_stated(annex: _YamlEdit, total: LineDict, key: str, rel: str, plan: NewPlan) -> None:

@@ -49,3 +49,14 @@ def data_copy(tmp_path):
 @pytest.fixture
 def seed_lines():
     return [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(autouse=True)
+def _project_settings_restored():
+    """A CLI command run inside a temporary project activates that project's templates, profiles and
+    fonts for the whole process (Project.activate); every test starts from the settings it found."""
+    from reportgen import resources
+
+    saved = resources.current()
+    yield
+    resources.use(saved)

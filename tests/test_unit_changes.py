@@ -419,3 +419,29 @@ def test_mid_year_merge_form_of_a_later_month_has_no_row_for_the_county(mid_year
         names[month] = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
     assert names["2021-06"][-5:] == ["南京市", "江宁区", "六合区", "溧水区", "高淳区"]
     assert names["2021-08"][-4:] == ["南京市", "江宁区", "六合区", "溧水区"] and "高淳区" not in names["2021-08"]
+
+
+def test_next_years_plan_drops_a_county_merged_during_this_year(tmp_path, monkeypatch):
+    """new-plan from a plan with a mid-year merge: the county no longer exists in the new year, its
+    record keeps what units.csv knew, and the old year's submissions still read."""
+    from reportgen.project import PROJECT_FILE
+
+    project = tmp_path / "project"
+    root = project / "data" / "jiangsu-2021"
+    shutil.copytree(DATA, root, ignore=shutil.ignore_patterns("submissions", "issued"))
+    (root / "unit_changes.yaml").write_text(MID_YEAR, encoding="utf-8")
+    for month in MONTHS:
+        write_month(root, month)
+    (project / PROJECT_FILE).write_text("datasets:\n  jiangsu-2021: data/jiangsu-2021\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    made = CliRunner().invoke(main, ["new-plan", "2022", "--from", "jiangsu-2021"])
+    assert made.exit_code == 0, made.output
+    assert "删去高淳区" in made.output and "仍写着2021年：- date" not in made.output
+    new = project / "data" / "jiangsu-2022"
+    assert "高淳区" not in (new / "units.csv").read_text(encoding="utf-8")
+    assert "高淳" not in (new / "annexes" / "annex2.csv").read_text(encoding="utf-8")
+    changes = (new / "unit_changes.yaml").read_text(encoding="utf-8")
+    assert "short_name: 高淳" in changes and 'code: "320118"' in changes and "date: 2021-07-01" in changes
+    validated = CliRunner().invoke(main, ["validate", "--data", "jiangsu-2022"])
+    errors = [line for line in validated.output.splitlines() if line.startswith("[错误]")]
+    assert errors == ["[错误] jiangsu-2022/notice.yaml，第3行，字段“date”：缺少必填字段“date”"], validated.output
