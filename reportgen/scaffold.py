@@ -402,7 +402,8 @@ def _retire_merged_units(work: Path, plan: NewPlan, old: int) -> None:
         unit_lines = [line for line in unit_lines if line.split(",")[1:2] != [name]]
         for csv_path in sorted((work / "annexes").glob("annex*.csv")):
             lines = csv_path.read_text(encoding="utf-8-sig").split("\n")
-            kept = [line for line in lines if not (set(next(csv.reader([line]), [])[:3]) & {name, short})]
+            names = {n for n in (name, short) if n}
+            kept = [line for line in lines if not (set(next(csv.reader([line]), [])[:3]) & names)]
             if len(kept) != len(lines):
                 csv_path.write_text("\n".join(kept), encoding="utf-8")
                 plan.changes.append(PlanChange(f"annexes/{csv_path.name}", None, f"删去{name}的行（{old}年内已并入）"))
