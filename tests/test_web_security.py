@@ -39,22 +39,45 @@ RULES = {
     ("GET", "/office/month/{month}/bulletin"): "office",
     ("GET", "/office/files"): "office",
     ("GET", "/office/files/{path:path}"): "office",
+    ("GET", "/office/files.zip"): "office",
+    ("GET", "/office/jobs"): "office",
+    ("GET", "/office/jobs/{job_id}"): "office",
+    ("POST", "/office/letters"): "office",
+    ("POST", "/office/month/{month}/issue"): "office",
+    ("POST", "/office/month/{month}/diff/{city}"): "office",
+    ("POST", "/office/month/{month}/revision-note/{city}"): "office",
+    ("GET", "/city/{city}/files"): "city",
+    ("GET", "/city/{city}/files.zip"): "city",
+    ("GET", "/city/{city}/files/{path:path}"): "city",
 }
 BULLETIN = f"2021/通报/{MONTH} 测试通报.html"
+LETTER = "2021/目标责任书/南京市.pdf"
 
 
-def fake_build(data_dir, out_dir, month):
+def write_fake_bulletin(out_dir):
     target = Path(out_dir) / BULLETIN
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("<html><body>通报</body></html>", encoding="utf-8")
+
+
+def fake_build(data_dir, out_dir, profile=None, *, kinds=(), months=None, progress=None, jobs=None, **options):
+    """Stands in for reportgen.build.build in the web's jobs: writes a bulletin page, nothing else."""
+    from types import SimpleNamespace
+
+    if "bulletins" in kinds:
+        write_fake_bulletin(out_dir)
+    return SimpleNamespace(written=[], unchanged=0, failed=[], held_back={}, skipped=[])
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     folder = make_project(tmp_path_factory.mktemp("web-project"))
     add_standard_users(folder)
-    fake_build(None, folder / "output", MONTH)
+    write_fake_bulletin(folder / "output")
     (folder / "output" / "notes.txt").write_text("not a document", encoding="utf-8")
+    for rel in (LETTER, "2021/目标责任书/苏州市.pdf"):
+        (folder / "output" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "output" / rel).write_bytes(b"%PDF-1.7 test")
     yield folder
     CHECKOUT.activate()   # create_app put the temporary project's fonts and templates in force
 
@@ -71,12 +94,17 @@ def blank(project):
 
 
 def make_app(project, **options):
-    return web_app.create_app(load_project(project / "reportgen.yaml"), build_bulletin=fake_build, **options)
+    return web_app.create_app(load_project(project / "reportgen.yaml"), build=fake_build, **options)
 
 
 @pytest.fixture(scope="module")
 def app(project):
-    return make_app(project)
+    from reportgen.web.jobs import Outcome
+
+    app = make_app(project)
+    app.state.jobs.start("office", "test", "测试任务", lambda progress: Outcome("完成"))   # job 1
+    app.state.jobs.wait()
+    return app
 
 
 def client_as(app, role: str | None) -> TestClient:
@@ -98,8 +126,18 @@ def test_every_route_has_a_rule(app):
     assert {k: v for k, v in web_app.ACCESS.items() if k in routes} == RULES, "the app's declared rules differ"
 
 
+def _two_revisions(app, blank):
+    """Nanjing has at least two revisions of MONTH (for the diff and revision-note routes)."""
+    client = client_as(app, "city")
+    for pm25 in ("41.3", "42.7"):
+        csrf = csrf_of(client.get(f"/city/南京市/{MONTH}").text)
+        client.post(f"/city/南京市/{MONTH}/upload", data={"csrf": csrf, "city": "南京市"},
+                    files={"file": ("form.xlsx", fill_form(blank, pm25=pm25))})
+
+
 def _call(client: TestClient, method: str, path: str, role: str | None, blank: bytes):
-    url = (path.replace("{city}", "南京市").replace("{month}", MONTH).replace("{path:path}", BULLETIN))
+    url = (path.replace("{city}", "南京市").replace("{month}", MONTH).replace("{job_id}", "1")
+           .replace("{path:path}", LETTER if path.startswith("/city") else BULLETIN))
     if method == "GET":
         return client.get(url, follow_redirects=False)
     csrf = csrf_of(client.get("/city" if role == "city" and path != "/login" else
@@ -111,7 +149,16 @@ def _call(client: TestClient, method: str, path: str, role: str | None, blank: b
     if path.endswith("/upload"):
         data["city"] = "南京市"
         files = {"file": ("form.xlsx", fill_form(blank))}
-    return client.post(url, data=data, files=files, follow_redirects=False)
+    if path.endswith("/issue"):
+        data.update(number="苏大气办〔2026〕7号", date="2021-06-20")   # refused in the job (the data is later)
+    if "/diff/" in path or "/revision-note/" in path:
+        _two_revisions(client.app, blank)
+        revisions = sorted(int(p.name[1:3]) for p in stored_files(Path(client.app.state.data_dir).parents[1])
+                           if p.parent.name == "南京市")
+        data.update(old=str(revisions[-2]), new=str(revisions[-1]))
+    response = client.post(url, data=data, files=files, follow_redirects=False)
+    client.app.state.jobs.wait()
+    return response
 
 
 @pytest.mark.parametrize("role", [None, "city", "office"])

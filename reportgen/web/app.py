@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import json
 import mimetypes
 import secrets
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Form, Request, UploadFile
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -31,7 +31,8 @@ from ..load.submissions import (MAX_FILE_BYTES, check_month, read_submission, st
 from ..problems import DataError, Problems
 from ..project import Project
 from .accounts import verify_password
-from .db import Account, LoginAttempt, Setting, WebSession, audit, default_url, find_account, now, open_database
+from .db import Account, Job, LoginAttempt, Setting, WebSession, audit, default_url, find_account, now, open_database
+from .jobs import JobFailed, JobRunner, Outcome
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "rg_session"
@@ -129,15 +130,14 @@ class BodyLimit:
 
 
 def create_app(project: Project, database_url: str | None = None, dataset: str | None = None,
-               max_upload_bytes: int = MAX_FILE_BYTES, build_bulletin=None, today=None) -> FastAPI:
-    """The app for `project` (its default data set unless `dataset`). `build_bulletin(data_dir, out_dir,
-    month)` and `today()` can be replaced in tests."""
+               max_upload_bytes: int = MAX_FILE_BYTES, build=None, today=None) -> FastAPI:
+    """The app for `project` (its default data set unless `dataset`). `build` (reportgen.build.build, used
+    by every job that makes documents) and `today()` can be replaced in tests."""
     project.activate()
     data_dir = project.dataset(dataset)
     sessions = open_database(database_url or default_url(project.root))
     templates = _templates()
     today = today or dt.date.today
-    build_lock = threading.Lock()       # one bulletin build at a time in this process
 
     with sessions() as db:
         secret = db.get(Setting, "secret")
@@ -149,6 +149,8 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
 
     app = FastAPI(title="reportgen", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.sessions = sessions
+    jobs = JobRunner(sessions, _explain_failure)
+    app.state.jobs = jobs
     app.state.project = project
     app.state.data_dir = data_dir
 
@@ -229,6 +231,8 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
         return page(request, "error.html", None, status=exc.status, message=exc.message)
 
     def page(request: Request, name: str, viewer: Viewer | None, status: int = 200, **context) -> Response:
+        if viewer is not None and viewer.account.role == "office" and "running_job" not in context:
+            context["running_job"] = jobs.active()
         response = templates.TemplateResponse(request, name, {"viewer": viewer and viewer.account,
                                                               "csrf": viewer.session.csrf if viewer else "", **context},
                                               status_code=status)
@@ -360,6 +364,59 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
             raise Refused(404, "没有这个设区市")
         return unit
 
+    # -- a city's own documents --------------------------------------------------------------------
+
+    def city_documents(p, city: str) -> dict[str, Path]:
+        """What a city account may download: its own and its counties' 目标责任书 and 附件数据 (as
+        generated), and every issued bulletin (from the issue archive)."""
+        from ..build import document_files, letter_document, tables_document
+        from ..load.issued import issued_dir, load_issue_records
+
+        unit = city_unit(p, city)
+        mine = [unit] + [u for u in p.units.all if u.level != "city" and u.parent == unit.name]
+        allowed = output_files()
+        files: dict[str, Path] = {}
+        if p.letters is not None:
+            for u in mine:
+                for doc in (letter_document(p, u), tables_document(p, u)):
+                    files.update({rel: allowed[rel] for rel in document_files(doc) if rel in allowed})
+        for record in load_issue_records(data_dir, Problems()):
+            for rel in record.files:
+                archived = issued_dir(data_dir) / rel
+                if archived.is_file() and archived.suffix.lower() in DOWNLOAD_SUFFIXES:
+                    files[rel] = archived
+        return files
+
+    @route("GET", "/city/{city}/files", "city")
+    def city_files(request: Request, city: str, viewer: Viewer = Depends(viewer_city)):
+        own_city(viewer, request, city)
+        p = plan()
+        files = city_documents(p, city)
+        groups: dict[str, list[str]] = {}
+        for rel in files:
+            groups.setdefault(rel.split("/")[1] if rel.count("/") >= 2 else "其他", []).append(rel)
+        return page(request, "city_files.html", viewer, city=city, groups=groups)
+
+    @route("GET", "/city/{city}/files.zip", "city")
+    def city_zip(request: Request, city: str, viewer: Viewer = Depends(viewer_city)):
+        own_city(viewer, request, city)
+        files = city_documents(plan(), city)
+        if not files:
+            raise Refused(404, "还没有可下载的文件")
+        return zip_response(viewer, files, f"{city}文件.zip", f"打包下载 {city}的文件")
+
+    @route("GET", "/city/{city}/files/{path:path}", "city")
+    def city_download(request: Request, city: str, path: str, viewer: Viewer = Depends(viewer_city)):
+        own_city(viewer, request, city)
+        file = city_documents(plan(), city).get(path)
+        with sessions() as db:
+            audit(db, viewer.account.name, "download", f"{city}的文件 {path[:300]}",
+                  "成功" if file else "拒绝：不在本市可下载的文件中")
+        if file is None:
+            raise Refused(404, "没有这个文件，或本账号无权下载")
+        return file_response(file)
+
+    # /city/{city}/files* are declared above: they would otherwise be taken for a month
     @route("GET", "/city/{city}/{month}", "city")
     def city_month(request: Request, city: str, month: str, viewer: Viewer = Depends(viewer_city)):
         own_city(viewer, request, city)
@@ -455,23 +512,21 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
 
     @route("GET", "/office", "office")
     def office_home(request: Request, viewer: Viewer = Depends(viewer_office)):
-        p = plan()
-        months = []
+        return page(request, "office_home.html", viewer, months=month_rows(plan()), message=None)
+
+    def month_rows(p) -> list[dict]:
         stored = revisions_of()
+        months = []
         for m in plan_months(p):
             cities = {s.city for s in stored if s.month == m}
-            months.append({"month": m, "label": f"{m[:4]}年{int(m[5:])}月", "submitted": len(cities),
+            months.append({"month": m, "label": month_label(m), "submitted": len(cities),
                            "total": len(p.units.cities), "due": due_date(m)})
-        return page(request, "office_home.html", viewer, months=months)
+        return months
 
     @route("GET", "/office/month/{month}", "office")
     def office_month(request: Request, month: str, viewer: Viewer = Depends(viewer_office)):
         p = plan()
-        month = month_or_404(p, month)
-        rows = dashboard_rows(p, month)
-        return page(request, "office_month.html", viewer, month=month, label=f"{month[:4]}年{int(month[5:])}月",
-                    rows=rows, due=due_date(month), submitted=sum(1 for r in rows if r["revisions"]),
-                    late=[r["city"] for r in rows if r["late"]], bulletin=bulletin_file(month), message=None)
+        return month_page(request, viewer, p, month_or_404(p, month))
 
     def output_files() -> dict[str, Path]:
         """The allow-list of downloadable files: generated documents in the output folder, by their
@@ -490,48 +545,58 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
         found = [rel for rel in output_files() if rel.startswith(f"{month[:4]}/通报/{month} ") and rel.endswith(".html")]
         return found[0] if found else None
 
-    def default_build(data_dir_: Path, out_dir: Path, month: str):
-        from ..build import build
+    def build_documents(**options):
+        """Documents of the data set into the project's output folder, in this process (a server's
+        threads must not fork workers)."""
         from ..profile import Profile
 
-        return build(data_dir_, out_dir, Profile.load(project.profile), kinds=("bulletins",), months=[month])
+        if build is None:
+            from ..build import build as make
+        else:
+            make = build
+        return make(data_dir, project.output, Profile.load(project.profile), jobs=1, **options)
+
+    def month_label(month: str) -> str:
+        return f"{month[:4]}年{int(month[5:])}月"
+
+    def start_job(request: Request, viewer: Viewer, kind: str, title: str, work, busy_page) -> Response:
+        """Start `work` as the project's background job and show its page; when another job runs,
+        `busy_page(message)` answers instead (409)."""
+        job, started = jobs.start(viewer.account.name, kind, title, work)
+        if not started:
+            with sessions() as db:
+                audit(db, viewer.account.name, "job", title, f"未开始：另一项任务（{job.title}）正在进行")
+            return busy_page(f"另一项任务正在进行：{job.title}（{job.account}于{job.created:%H:%M}开始）。"
+                             "请等它完成后再试。")
+        with sessions() as db:
+            audit(db, viewer.account.name, "job", title, f"已开始（任务{job.id}）")
+        return RedirectResponse(f"/office/jobs/{job.id}", status_code=303)
+
+    def month_page(request: Request, viewer: Viewer, p, month: str, message: str | None = None, status: int = 200):
+        rows = dashboard_rows(p, month)
+        return page(request, "office_month.html", viewer, status=status, month=month, label=month_label(month),
+                    rows=rows, due=due_date(month), submitted=sum(1 for r in rows if r["revisions"]),
+                    late=[r["city"] for r in rows if r["late"]], bulletin=bulletin_file(month), message=message,
+                    issued=issued_record(month), today=today(),
+                    number_example=p.bulletin.doc_number.format(year=today().year, month=int(month[5:]), serial=1)
+                    if p.bulletin else "")
 
     @route("POST", "/office/month/{month}/bulletin", "office")
     def office_build_bulletin(request: Request, month: str, csrf: str = Form("", max_length=200),
                               viewer: Viewer = Depends(viewer_office)):
-        from ..build import NoSubmissions
-
         check_csrf(request, csrf, viewer)
         p = plan()
         month = month_or_404(p, month)
-        message = None
-        if not build_lock.acquire(blocking=False):
-            message = "另一个通报正在生成，请稍后刷新。"
-        else:
-            try:
-                (build_bulletin or default_build)(data_dir, project.output, month)
-                outcome = "成功"
-            except DataError as exc:
-                message = "报送数据有错误，未生成：" + "；".join(str(e) for e in exc.problems[:5])
-                outcome = "未生成：数据有错误"
-            except NoSubmissions as exc:
-                message = f"未生成：{exc}"
-                outcome = message
-            except Exception as exc:  # noqa: BLE001 - shown to the office, details in the server log
-                message = f"生成失败：{type(exc).__name__}。请把服务器日志报告给开发人员。"
-                outcome = message
-                import logging
-                logging.getLogger("reportgen.web").exception("bulletin build failed")
-            finally:
-                build_lock.release()
-            with sessions() as db:
-                audit(db, viewer.account.name, "build", f"通报 {month}", outcome)
-        if message is None:
-            return RedirectResponse(f"/office/month/{month}/bulletin", status_code=303)
-        rows = dashboard_rows(p, month)
-        return page(request, "office_month.html", viewer, status=409, month=month, label=f"{month[:4]}年{int(month[5:])}月",
-                    rows=rows, due=due_date(month), submitted=sum(1 for r in rows if r["revisions"]),
-                    late=[r["city"] for r in rows if r["late"]], bulletin=bulletin_file(month), message=message)
+
+        def work(progress):
+            result = build_documents(kinds=("bulletins",), months=[month], progress=_build_progress(progress))
+            if result.failed:
+                raise JobFailed(f"生成失败：{len(result.failed)}份文件未能生成。请把服务器日志报告给开发人员。")
+            return Outcome(f"已按现行数据生成{month_label(month)}通报（PDF、DOCX和网页版）。",
+                           f"/office/month/{month}/bulletin")
+
+        return start_job(request, viewer, "bulletin", f"生成{month_label(month)}通报", work,
+                         lambda message: month_page(request, viewer, p, month, message, 409))
 
     @route("GET", "/office/month/{month}/bulletin", "office")
     def office_bulletin(request: Request, month: str, viewer: Viewer = Depends(viewer_office)):
@@ -543,8 +608,12 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
                     file=rel, siblings=siblings)
 
     @route("GET", "/office/files", "office")
-    def office_files(request: Request, viewer: Viewer = Depends(viewer_office)):
-        return page(request, "office_files.html", viewer, files=list(output_files()))
+    def office_files(request: Request, folder: str = "", viewer: Viewer = Depends(viewer_office)):
+        files = list(output_files())
+        folders = sorted({rel.rsplit("/", 1)[0] for rel in files if "/" in rel})
+        prefix = folder.strip("/")
+        shown = [rel for rel in files if not prefix or rel.startswith(prefix + "/")]
+        return page(request, "office_files.html", viewer, files=shown, folders=folders, folder=prefix)
 
     @route("GET", "/office/files/{path:path}", "office")
     def office_download(request: Request, path: str, viewer: Viewer = Depends(viewer_office)):
@@ -554,13 +623,256 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
             audit(db, viewer.account.name, "download", f"输出文件 {path[:300]}", "成功" if file else "拒绝：不在可下载文件中")
         if file is None:
             raise Refused(404, "没有这个文件")
-        media = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        inline = file.suffix.lower() in (".html", ".pdf")
-        disposition = "inline" if inline else "attachment"
-        return FileResponse(file, media_type=media,
-                            headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(file.name)}"})
+        return file_response(file)
+
+    # -- background jobs ---------------------------------------------------------------------------
+
+    @route("GET", "/office/jobs", "office")
+    def office_jobs(request: Request, viewer: Viewer = Depends(viewer_office)):
+        with sessions() as db:
+            recent = list(db.scalars(select(Job).order_by(Job.id.desc()).limit(50)))
+        return page(request, "office_jobs.html", viewer, recent=recent)
+
+    @route("GET", "/office/jobs/{job_id}", "office")
+    def office_job(request: Request, job_id: int, viewer: Viewer = Depends(viewer_office)):
+        with sessions() as db:
+            job = db.get(Job, job_id)
+        if job is None:
+            raise Refused(404, "没有这项任务")
+        detail = json.loads(job.detail) if job.detail else None
+        return page(request, "office_job.html", viewer, job=job, detail=detail, running_job=None)
+
+    @route("POST", "/office/letters", "office")
+    def office_build_letters(request: Request, csrf: str = Form("", max_length=200),
+                             viewer: Viewer = Depends(viewer_office)):
+        check_csrf(request, csrf, viewer)
+        p = plan()
+
+        def work(progress):
+            result = build_documents(kinds=("letters", "tables"), progress=_build_progress(progress))
+            parts = [f"新生成{len(result.written)}个文件，{result.unchanged}份已是最新"]
+            if result.failed:
+                parts.append(f"{len(result.failed)}份未能生成（请把服务器日志报告给开发人员）")
+            if result.held_back:
+                names = "、".join(list(result.held_back)[:10]) + ("等" if len(result.held_back) > 10 else "")
+                parts.append(f"{len(result.held_back)}个单位的附件数据不全，目标责任书暂不生成：{names}"
+                             "（请补全附件数据后再生成）")
+            parts += result.skipped
+            return Outcome("；".join(parts) + "。", "/office/files?folder=" + quote(f"{p.year}/目标责任书"))
+
+        return start_job(request, viewer, "letters", "生成全部目标责任书和附件数据", work,
+                         lambda message: page(request, "office_home.html", viewer, status=409, months=month_rows(p),
+                                              message=message))
+
+    # -- issuing -----------------------------------------------------------------------------------
+
+    def issued_record(month: str):
+        from ..load.issued import bulletin_records, load_issue_records
+
+        return bulletin_records(load_issue_records(data_dir, Problems())).get(month)
+
+    @route("POST", "/office/month/{month}/issue", "office")
+    def office_issue(request: Request, month: str, csrf: str = Form("", max_length=200),
+                     number: str = Form("", max_length=100), date: str = Form("", max_length=20),
+                     viewer: Viewer = Depends(viewer_office)):
+        from ..issuing import issue_bulletin
+        from ..profile import Profile
+
+        check_csrf(request, csrf, viewer)
+        p = plan()
+        month = month_or_404(p, month)
+        number = number.strip()
+        try:
+            signed = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            return month_page(request, viewer, p, month, f"成文日期“{date[:20]}”格式不对，应为 年-月-日，如 "
+                                                         f"{today():%Y-%m-%d}。未印发。", 422)
+        if not number:
+            return month_page(request, viewer, p, month, "请填写文号。未印发。", 422)
+
+        def work(progress):
+            profile = Profile.load(project.profile)
+            record = issue_bulletin(data_dir, month, number, signed, profile)
+            build_documents(kinds=("bulletins",), months=[month])
+            return Outcome(f"已印发《{record.title}》（{record.doc_number}，成文日期{signed.year}年{signed.month}月"
+                           f"{signed.day}日）。印发的文件已存档，以后不再改动。", f"/office/month/{month}/bulletin")
+
+        return start_job(request, viewer, "issue", f"印发{month_label(month)}通报（{number[:40]}）", work,
+                         lambda message: month_page(request, viewer, p, month, message, 409))
+
+    # -- revisions of a city's submission: the diff report and the 修订说明 ---------------------------
+
+    def revision_pair(month: str, city: str, old: int | None, new: int | None):
+        mine = revisions_of(month, city)
+        if len(mine) < 2:
+            raise Refused(404, f"{city[:20]}{month_label(month)}只有{len(mine)}个版本，没有可比较的修订")
+        by_number = {s.revision: s for s in mine}
+        new = new if new is not None else mine[-1].revision
+        old = old if old is not None else max((n for n in by_number if n < new), default=None)
+        if old not in by_number or new not in by_number or old >= new:
+            raise Refused(404, "没有这两个版本，或原版本不早于新版本")
+        return by_number[old], by_number[new]
+
+    def version_folder(month: str, city: str, revision: int, target: Path) -> Path:
+        """A copy of the data set in which `city`'s current revision of `month` is `revision`."""
+        import shutil
+
+        from ..load.submissions import STORED_NAME, submissions_dir
+
+        city_dir = (submissions_dir(data_dir) / month / city).resolve()
+
+        def ignore(folder, names):
+            if Path(folder).resolve() != city_dir:
+                return []
+            return [n for n in names if (m := STORED_NAME.match(n)) and int(m.group(1)) > revision]
+
+        shutil.copytree(data_dir, target, ignore=ignore, symlinks=False)
+        return target
+
+    def revision_label(s) -> str:
+        return f"{s.city}{s.received.year}年{s.received.month}月{s.received.day}日报送的第{s.revision}版数据"
+
+    @route("POST", "/office/month/{month}/diff/{city}", "office")
+    def office_diff(request: Request, month: str, city: str, csrf: str = Form("", max_length=200),
+                    old: int | None = Form(None), new: int | None = Form(None), viewer: Viewer = Depends(viewer_office)):
+        from ..profile import Profile
+        from ..revision import compare, load_version
+        from ..views.revision_view import change_rows, document_names, rank_rows, sentence_rows
+
+        check_csrf(request, csrf, viewer)
+        p = plan()
+        month = month_or_404(p, month)
+        unit = city_unit(p, city)
+        before, after = revision_pair(month, unit.name, old, new)
+
+        def work(progress):
+            profile = Profile.load(project.profile)
+            with tempfile.TemporaryDirectory(prefix="reportgen-diff-") as tmp:
+                progress(0, 2, revision_label(before))
+                a = load_version(version_folder(month, unit.name, before.revision, Path(tmp) / "old"),
+                                 revision_label(before), profile)
+                progress(1, 2, revision_label(after))
+                b = load_version(version_folder(month, unit.name, after.revision, Path(tmp) / "new"),
+                                 revision_label(after), profile)
+                report = compare(a, b)
+            detail = {"city": unit.name, "month": month, "old": before.revision, "new": after.revision,
+                      "old_label": revision_label(before), "new_label": revision_label(after),
+                      "changes": change_rows([c for c in report.changes if c.kind != "revision"]),
+                      "moved": change_rows(report.moved), "sentences": sentence_rows(report),
+                      "ranks": rank_rows(report.ranks), "documents": document_names(report.documents_changed)}
+            return Outcome(f"{revision_label(after)}与{revision_label(before)}相比：修改的数值{len(detail['changes'])}项，"
+                           f"随之变化的排名{len(detail['ranks'])}处，受影响的文件{len(detail['documents'])}份。",
+                           detail=json.dumps(detail, ensure_ascii=False))
+
+        return start_job(request, viewer, "diff", f"比较{unit.name}{month_label(month)}第{before.revision}版与第"
+                                                  f"{after.revision}版", work,
+                         lambda message: month_page(request, viewer, p, month, message, 409))
+
+    @route("POST", "/office/month/{month}/revision-note/{city}", "office")
+    def office_revision_note(request: Request, month: str, city: str, csrf: str = Form("", max_length=200),
+                             old: int = Form(...), new: int = Form(...), date: str = Form("", max_length=20),
+                             viewer: Viewer = Depends(viewer_office)):
+        from ..profile import Profile
+        from ..revision import compare, load_version, write_revision_note
+
+        check_csrf(request, csrf, viewer)
+        p = plan()
+        month = month_or_404(p, month)
+        unit = city_unit(p, city)
+        before, after = revision_pair(month, unit.name, old, new)
+        try:
+            signed = dt.date.fromisoformat(date.strip()) if date.strip() else today()
+        except ValueError:
+            return month_page(request, viewer, p, month, f"成文日期“{date[:20]}”格式不对，应为 年-月-日。未生成修订说明。", 422)
+
+        def work(progress):
+            profile = Profile.load(project.profile)
+            with tempfile.TemporaryDirectory(prefix="reportgen-note-") as tmp:
+                a = load_version(version_folder(month, unit.name, before.revision, Path(tmp) / "old"),
+                                 revision_label(before), profile)
+                b = load_version(version_folder(month, unit.name, after.revision, Path(tmp) / "new"),
+                                 revision_label(after), profile)
+                report = compare(a, b)
+                if not (report.changes or report.moved or report.sentences):
+                    raise JobFailed("两个版本的数据没有任何修改，不需要修订说明；未生成。")
+                progress(1, 2, "修订说明")
+                written = write_revision_note(report, profile, project.output, signed, revision_label(before),
+                                              revision_label(after))
+            rel = written[0].relative_to(project.output).as_posix()
+            return Outcome(f"已生成修订说明（成文日期{signed.year}年{signed.month}月{signed.day}日）："
+                           + "、".join(w.name for w in written) + "。",
+                           "/office/files/" + quote(rel))
+
+        return start_job(request, viewer, "revision-note", f"生成{unit.name}{month_label(month)}数据的修订说明", work,
+                         lambda message: month_page(request, viewer, p, month, message, 409))
+
+    # -- zip downloads -----------------------------------------------------------------------------
+
+    def zip_response(viewer: Viewer, files: dict[str, Path], name: str, what: str) -> Response:
+        import zipfile
+
+        spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+            for rel, path in files.items():
+                archive.write(path, rel)
+        size = spool.tell()
+        spool.seek(0)
+        with sessions() as db:
+            audit(db, viewer.account.name, "download", f"{what}（{len(files)}个文件）", "成功")
+
+        def chunks():
+            try:
+                while block := spool.read(256 * 1024):
+                    yield block
+            finally:
+                spool.close()
+
+        return StreamingResponse(chunks(), media_type="application/zip", headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}", "Content-Length": str(size)})
+
+    @route("GET", "/office/files.zip", "office")
+    def office_zip(request: Request, folder: str = "", viewer: Viewer = Depends(viewer_office)):
+        prefix = folder.strip("/")
+        chosen = {rel: f for rel, f in output_files().items() if not prefix or rel.startswith(prefix + "/")}
+        if not chosen:
+            raise Refused(404, "这个文件夹中没有可下载的文件")
+        name = (prefix.replace("/", "-") or "全部文件") + ".zip"
+        return zip_response(viewer, chosen, name, f"打包下载 {prefix or '全部文件'}")
 
     return app
+
+
+def file_response(file: Path) -> FileResponse:
+    media = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    disposition = "inline" if file.suffix.lower() in (".html", ".pdf") else "attachment"
+    return FileResponse(file, media_type=media,
+                        headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(file.name)}"})
+
+
+def _build_progress(progress):
+    """build()'s progress callback (documents done before this one, total, document, seconds) as a
+    job's (done, total, what)."""
+    if progress is None:
+        return None
+    return lambda done, total, doc, seconds: progress(done + 1, total, doc.title)
+
+
+def _explain_failure(exc: BaseException) -> str:
+    """Words for the office about a job that failed (details of unexpected failures go to the log)."""
+    from ..build import FontFilesMissing, NoSubmissions
+    from ..issuing import IssueRefused
+
+    if isinstance(exc, DataError):
+        shown = "；".join(str(e) for e in exc.problems[:5])
+        more = f"（另有{len(exc.problems) - 5}处）" if len(exc.problems) > 5 else ""
+        return f"数据有错误，未完成：{shown}{more}。请省大气办运行 reportgen validate 列出全部问题。"
+    if isinstance(exc, IssueRefused):
+        return f"未印发：{exc}。"
+    if isinstance(exc, NoSubmissions):
+        return f"未生成：{exc}"
+    if isinstance(exc, FontFilesMissing):
+        return f"未生成：缺少字体文件（{exc}）。请把字体文件放入项目的 fonts 文件夹。"
+    return f"失败：程序出错（{type(exc).__name__}）。请把服务器日志报告给开发人员。"
 
 
 def _number(value) -> str:

@@ -88,3 +88,26 @@ def audit(db, account: str | None, action: str, obj: str, outcome: str) -> None:
 
 def find_account(db, name: str) -> Account | None:
     return db.scalar(select(Account).where(Account.name == name))
+
+
+class Job(Base):
+    """Long work run in the background (building a month's bulletin, all letters, issuing). At most one
+    job per project runs at a time: the running job holds `slot` = 1, which is unique, so a second
+    start fails in the database itself — also when several server processes share it."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))            # bulletin, letters, issue, revision-note
+    title: Mapped[str] = mapped_column(Text)                 # what the page says, e.g. 生成2021年5月通报
+    account: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))           # running, done, failed
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    current: Mapped[str] = mapped_column(Text, default="")   # the document being made
+    message: Mapped[str] = mapped_column(Text, default="")   # the outcome, in words
+    link: Mapped[str] = mapped_column(Text, default="")      # where to see the result
+    detail: Mapped[str] = mapped_column(Text, default="")    # JSON: what the job page shows (diff rows)
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    heartbeat: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    finished: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    slot: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
