@@ -97,13 +97,14 @@ def _login(driver, base: str, name: str):
 
 
 def _text(driver) -> str:
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
 
     for _ in range(50):
         try:
             return driver.find_element(By.TAG_NAME, "body").text
-        except (StaleElementReferenceException, NoSuchElementException):   # the page was being replaced
+        except (StaleElementReferenceException, NoSuchElementException, WebDriverException):
+            # the page was being replaced (a click's new page, or a job page reloading itself)
             time.sleep(0.1)
     raise AssertionError("page never settled")
 
@@ -194,6 +195,12 @@ def test_city_uploads_and_office_sees_it(server, tmp_path):
         driver.get(base + f"/city/苏州市/{MONTH}")
         _wait_for(driver, "无权访问苏州市的数据")
 
+        # the city's own documents: none generated yet, and the page says so
+        driver.get(base + "/city")
+        driver.find_element(By.LINK_TEXT, "本市文件").click()
+        _wait_for(driver, "还没有可下载的文件")
+        _shot(driver, "city-files-phone", PHONE)
+
         driver.get(base + "/city")
         driver.find_element(By.CSS_SELECTOR, "button.link").click()   # 退出
         _wait_for(driver, "账号由省大气办")
@@ -210,6 +217,17 @@ def test_city_uploads_and_office_sees_it(server, tmp_path):
         _shot(driver, "office-dashboard", DESKTOP)
         driver.set_window_size(*PHONE)
         _shot(driver, "office-dashboard-phone", PHONE)
+        driver.set_window_size(*DESKTOP)
+        # the city's revision as the diff report
+        row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "#dashboard tbody tr")
+                   if r.find_element(By.TAG_NAME, "td").text == "南京市")
+        row.find_element(By.CSS_SELECTOR, "button.link").click()
+        _wait_for(driver, "生成修订说明", timeout=120)     # the report is shown once the job is done
+        changes = [[c.text for c in r.find_elements(By.TAG_NAME, "td")]
+                   for r in driver.find_elements(By.CSS_SELECTOR, "#diff-changes tbody tr")]
+        assert ["2021年5月报送", "南京市", "PM2.5浓度", "35.2", "36"] == changes[0][:5] or \
+            ["2021年5月报送", "南京市", "PM2.5浓度", "35.2", "36.0"] == changes[0][:5], changes[:2]
+        _shot(driver, "office-diff", DESKTOP)
     finally:
         driver.quit()
     print(f"\nscreenshots: {SHOTS}")
@@ -231,7 +249,15 @@ def test_office_previews_the_bulletin_and_downloads_the_pdf(server_with_may, tmp
         driver.get(base + f"/office/month/{MONTH}")
         assert "13个设区市中已报送13个" in _wait_for(driver, "报送情况")
         driver.find_element(By.ID, "build-bulletin").click()
-        _wait_for(driver, "2021年5月通报预览", timeout=120)
+        # the build runs in the background; its page reloads itself until it is done
+        body = _wait_for(driver, "生成2021年5月通报")
+        assert "进行中" in body or "已完成" in body
+        if "进行中" in body:
+            _shot(driver, "office-job-running", DESKTOP)
+        _wait_for(driver, "已完成：已按现行数据生成2021年5月通报", timeout=180)
+        _shot(driver, "office-job-done", DESKTOP)
+        driver.find_element(By.ID, "job-result").click()
+        _wait_for(driver, "2021年5月通报预览", timeout=30)
         frame = driver.find_element(By.CSS_SELECTOR, "iframe.preview")
         _shot(driver, "office-bulletin-preview", DESKTOP)
         driver.switch_to.frame(frame)

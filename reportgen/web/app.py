@@ -857,8 +857,9 @@ def _build_progress(progress):
     return lambda done, total, doc, seconds: progress(done + 1, total, doc.title)
 
 
-def _explain_failure(exc: BaseException) -> str:
-    """Words for the office about a job that failed (details of unexpected failures go to the log)."""
+def _explain_failure(exc: BaseException) -> str | None:
+    """Words for the office about a job that failed; None when the failure is unexpected (the job
+    runner logs it and says the program failed)."""
     from ..build import FontFilesMissing, NoSubmissions
     from ..issuing import IssueRefused
 
@@ -872,7 +873,7 @@ def _explain_failure(exc: BaseException) -> str:
         return f"未生成：{exc}"
     if isinstance(exc, FontFilesMissing):
         return f"未生成：缺少字体文件（{exc}）。请把字体文件放入项目的 fonts 文件夹。"
-    return f"失败：程序出错（{type(exc).__name__}）。请把服务器日志报告给开发人员。"
+    return None
 
 
 def _number(value) -> str:

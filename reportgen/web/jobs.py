@@ -58,8 +58,9 @@ class Progress:
 
 class JobRunner:
     def __init__(self, sessions, explain: Callable[[BaseException], str]):
-        """`explain(exc)`: the words for an exception the work raised (JobFailed's own message is used
-        as it is)."""
+        """`explain(exc)`: the words for an exception the work raised, or None for an unexpected one
+        (logged with its traceback; the page says the program failed). JobFailed's message is used as
+        it is."""
         self.sessions, self.explain = sessions, explain
         self.threads: dict[int, threading.Thread] = {}
 
@@ -116,7 +117,8 @@ class JobRunner:
         else:
             state, link, detail = "failed", "", ""
             message = str(error) if isinstance(error, JobFailed) else self.explain(error)
-            if not isinstance(error, JobFailed):
+            if message is None:
+                message = f"失败：程序出错（{type(error).__name__}）。请把服务器日志报告给开发人员。"
                 log.error("job %s (%s) failed", job_id, title, exc_info=error)
         with self.sessions() as db:
             db.execute(update(Job).where(Job.id == job_id).values(
