@@ -756,8 +756,8 @@ database_option = click.option("--database", default=None, metavar="URL",
                                     "也可用环境变量 REPORTGEN_WEB_DATABASE 指定，如 postgresql://…）")
 
 
-@main.command(help="启动网页版：各设区市填报员在网页上下载空白报送表、上传报送表、查看报送记录；省大气办查看各月报送情况、"
-                   "预览通报、下载生成的文件。账号先用 reportgen users add 建立。")
+@main.command(help="启动网页版：各设区市填报员在网页上下载空白报送表、上传报送表、查看报送记录、下载本市的目标责任书和已印发的通报；"
+                   "省大气办查看各月报送情况、比较修订、预览和印发通报、生成目标责任书、下载生成的文件。账号先用 reportgen users add 建立。")
 @data_option
 @database_option
 @click.option("--host", default="127.0.0.1", show_default=True, metavar="地址", help="监听的地址（只在本机使用时为 127.0.0.1）")
