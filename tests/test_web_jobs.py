@@ -87,7 +87,7 @@ def test_job_page_shows_progress_and_a_second_job_waits(project):
     assert reached.wait(30)
     running = client.get(f"/office/jobs/{first}").text
     assert '<meta http-equiv="refresh" content="2">' in running and "进行中" in running
-    assert "已完成 3/3" in running and "文件3" in running
+    assert "已完成 3/3（最近完成：文件3）" in running
     assert "正在进行：" in client.get("/office").text
     busy = client.post("/office/letters", data={"csrf": office_csrf(client)}, follow_redirects=False)
     assert busy.status_code == 409 and "另一项任务正在进行：生成2021年5月通报" in busy.text
