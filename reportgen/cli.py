@@ -527,6 +527,36 @@ def submissions(data_dir: Path, month: str) -> None:
     click.echo(f"共{len(plan.units.cities)}个设区市，已报送{n}个。")
 
 
+@main.command(help="为逾期未报送某月数据的设区市各生成一份催报通知（PDF和DOCX，写入输出目录的 <年>/催报通知/）。"
+                   "报送截止日为次月的 bulletin.yaml 中 submission_due_day 日（默认10日）；未到截止日或各市都已报送时不生成，退出码为2。")
+@data_option
+@out_option
+@profile_option
+@month_option
+@click.option("--date", "date_text", default=None, metavar="年-月-日", help="通知的日期，如 2021-06-15（默认今天）")
+def remind(data_dir: Path, out_dir: Path, profile_path: Path | None, month: str, date_text: str | None) -> None:
+    import datetime as dt
+
+    from .reminders import ReminderRefused, missing_cities, write_reminders
+
+    month = _month_or_exit(month)
+    try:
+        date = dt.date.fromisoformat(date_text.strip()) if date_text else dt.date.today()
+    except ValueError:
+        click.echo(f"[错误] 日期“{date_text}”格式不对，应为 年-月-日，如 2021-06-15。未生成。", err=True)
+        sys.exit(2)
+    plan = _plan_or_exit(data_dir)
+    try:
+        written = write_reminders(plan, data_dir, out_dir, month, date, _load_profile(profile_path))
+    except ReminderRefused as exc:
+        click.echo(f"[错误] {exc}。未生成催报通知。", err=True)
+        sys.exit(2)
+    names = "、".join(c.name for c in missing_cities(plan, data_dir, month))
+    click.echo(f"逾期未报送{month[:4]}年{int(month[5:])}月数据的设区市：{names}")
+    for path in written:
+        click.echo(f"已生成 {path}")
+
+
 @main.command(help="生成某市某月的空白报送表（XLSX）：本市及所辖县（市、区）已填好并锁定，每个数值格有数据有效性检查，另附填报说明。")
 @data_option
 @month_option

@@ -150,32 +150,11 @@ def compare_versions(old_spec: str, new_spec: str, data_dir: Path, profile: Prof
 
 def write_revision_note(report: RevisionReport, profile: Profile, out_dir: Path, date, old_label: str,
                         new_label: str) -> list[Path]:
-    """修订说明 as PDF and DOCX into <out>/<year>/修订说明/, written atomically."""
-    import datetime as dt
-    import os
-
-    from .build import _write_document, output_lock, safe_filename
+    """修订说明 as PDF and DOCX into <out>/<year>/修订说明/, written atomically; a second note of the same
+    day gets its own name, never the first one's."""
+    from .dated_documents import write_dated_document
     from .views.revision_view import revision_view
 
     view = revision_view(report, profile, date, old_label, new_label)
-    folder = f"{report.plan.year}/修订说明"
-    out_dir = Path(out_dir)
-    with output_lock(out_dir) as lock:
-        lock.announce()
-        # a note is a record: a second note of the same day gets its own name, never the first one's
-        name, n = safe_filename(f"修订说明-{date:%Y%m%d}"), 1
-        while any((out_dir / folder / f"{name}{'' if n == 1 else f'-{n}'}.{ext}").exists() for ext in ("pdf", "docx")):
-            n += 1
-        doc = Document(folder, name if n == 1 else f"{name}-{n}", view["title"], "revision.html.j2", view)
-        staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out_dir))
-        try:
-            files, _ = _write_document(doc, profile, staging, dt.datetime.combine(date, dt.time()))
-            written = []
-            for rel, _, _ in files:
-                target = out_dir / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staging / rel, target)
-                written.append(target)
-            return written
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+    return write_dated_document(f"{report.plan.year}/修订说明", f"修订说明-{date:%Y%m%d}", view["title"],
+                                "revision.html.j2", view, profile, out_dir, date)

@@ -1,0 +1,38 @@
+"""View model of the 催报通知: a short notice to a city that has not sent a month's figures by the day
+they were due. Every name and date comes from the data: the city from units.csv, the issuer and the
+recipients' wording from bulletin.yaml, the due date from the data set's due day, the lack of a
+submission from the archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..model import Plan, Unit
+from ..profile import Profile
+from .notice_view import chinese_date, signature_view
+
+# the bulletin's recipients name the cities' offices as “各设区市…”: the reminder names one of them
+ALL_CITIES = re.compile(r"^各设区市(\S*?)(?:[，、；,]|$)")
+
+
+def recipient(plan: Plan, city: Unit) -> str:
+    """“南京市大气污染防治联席会议办公室” from bulletin.yaml's “各设区市大气污染防治联席会议办公室，…”;
+    the city's name alone when the recipients do not start that way."""
+    m = ALL_CITIES.match(plan.bulletin.recipients.strip())
+    return city.name + (m.group(1) if m else "")
+
+
+def reminder_view(plan: Plan, city: Unit, month: str, due: dt.date, date: dt.date, profile: Profile,
+                  sample: bool) -> dict:
+    year, mon = int(month[:4]), int(month[5:])
+    period = f"{year}年{mon}月"
+    return {
+        "title": f"关于催报{period}空气质量数据的通知",
+        "recipient": recipient(plan, city),
+        "period": period,
+        "as_of": chinese_date(date),
+        "due": chinese_date(due),
+        "signature": signature_view(plan.bulletin.issuer, date, False, profile),
+        "sample": sample,
+    }
