@@ -226,3 +226,30 @@ def test_issuing_on_the_web_and_the_citys_downloads(project, blank):
     assert sorted(names) == ["2021/目标责任书/南京市.pdf", "2021/目标责任书/江宁区.pdf", "2021/目标责任书/苏州市.pdf"]
     assert office.get("/office/files.zip", params={"folder": "../data"}).status_code == 404
     assert any(e.action == "download" and "打包下载 2021/目标责任书（3个文件）" in e.object for e in audit_entries(app))
+
+
+def test_reminders_for_the_cities_that_have_not_sent(project):
+    import shutil
+
+    may = project / "data" / "jiangsu-2021" / "submissions" / MONTH
+    shutil.move(may / "宿迁市", project / "宿迁市-aside")
+    try:
+        app = web_app.create_app(load_project(project / "reportgen.yaml"), today=lambda: dt.date(2021, 6, 15))
+        office = signed_in(app, "office")
+        page = office.get(f"/office/month/{MONTH}").text
+        assert "为逾期未报的1个设区市（宿迁市）各生成一份催报通知" in page
+        job = job_id(office.post(f"/office/month/{MONTH}/remind", data={"csrf": office_csrf(office)},
+                                 follow_redirects=False))
+        app.state.jobs.wait()
+        done = office.get(f"/office/jobs/{job}").text
+        assert "已为1个逾期未报的设区市各生成一份催报通知（PDF、DOCX，日期2021年6月15日）：宿迁市。" in done
+        listed = office.get("/office/files", params={"folder": "2021/催报通知"}).text
+        assert "2021/催报通知/2021-05 宿迁市-20210615.pdf" in listed
+        pdf = project / "output" / "2021" / "催报通知" / "2021-05 宿迁市-20210615.pdf"
+        assert "截至2021年6月15日，我办尚未收到。" in re.sub(r"\s+", "", pdf_text(pdf))
+        # before the due day there is nothing to remind of: no such section on the page
+        early = web_app.create_app(load_project(project / "reportgen.yaml"), today=lambda: dt.date(2021, 6, 5))
+        page = signed_in(early, "office").get(f"/office/month/{MONTH}").text
+        assert "宿迁市" in page and 'id="remind"' not in page
+    finally:
+        shutil.move(project / "宿迁市-aside", may / "宿迁市")

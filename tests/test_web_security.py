@@ -44,6 +44,7 @@ RULES = {
     ("GET", "/office/jobs/{job_id}"): "office",
     ("POST", "/office/letters"): "office",
     ("POST", "/office/month/{month}/issue"): "office",
+    ("POST", "/office/month/{month}/remind"): "office",
     ("POST", "/office/month/{month}/diff/{city}"): "office",
     ("POST", "/office/month/{month}/revision-note/{city}"): "office",
     ("GET", "/city/{city}/files"): "city",

@@ -577,7 +577,7 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
         return page(request, "office_month.html", viewer, status=status, month=month, label=month_label(month),
                     rows=rows, due=due_date(month), submitted=sum(1 for r in rows if r["revisions"]),
                     late=[r["city"] for r in rows if r["late"]], bulletin=bulletin_file(month), message=message,
-                    issued=issued_record(month), today=today(),
+                    missing=[r["city"] for r in rows if not r["revisions"]], issued=issued_record(month), today=today(),
                     number_example=p.bulletin.doc_number.format(year=today().year, month=int(month[5:]), serial=1)
                     if p.bulletin else "")
 
@@ -698,6 +698,31 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
                            f"{signed.day}日）。印发的文件已存档，以后不再改动。", f"/office/month/{month}/bulletin")
 
         return start_job(request, viewer, "issue", f"印发{month_label(month)}通报（{number[:40]}）", work,
+                         lambda message: month_page(request, viewer, p, month, message, 409))
+
+    @route("POST", "/office/month/{month}/remind", "office")
+    def office_remind(request: Request, month: str, csrf: str = Form("", max_length=200),
+                      viewer: Viewer = Depends(viewer_office)):
+        from ..profile import Profile
+        from ..reminders import ReminderRefused, write_reminders
+
+        check_csrf(request, csrf, viewer)
+        p = plan()
+        month = month_or_404(p, month)
+        signed = today()
+
+        def work(progress):
+            try:
+                written = write_reminders(p, data_dir, project.output, month, signed, Profile.load(project.profile),
+                                          today=signed)
+            except ReminderRefused as exc:
+                raise JobFailed(f"未生成：{exc}。")
+            cities = sorted({w.stem.split(" ", 1)[1].rsplit("-", 1)[0] for w in written})
+            return Outcome(f"已为{len(cities)}个逾期未报的设区市各生成一份催报通知（PDF、DOCX，日期"
+                           f"{signed.year}年{signed.month}月{signed.day}日）：{'、'.join(cities)}。",
+                           "/office/files?folder=" + quote(f"{p.year}/催报通知"))
+
+        return start_job(request, viewer, "remind", f"生成{month_label(month)}催报通知", work,
                          lambda message: month_page(request, viewer, p, month, message, 409))
 
     # -- revisions of a city's submission: the diff report and the 修订说明 ---------------------------
