@@ -199,6 +199,7 @@ def main() -> int:
         answers: dict[str, list[tuple[bytes, str]]] = defaultdict(list)   # city → (bytes sent, answer)
         answers_lock = threading.Lock()
         uploads_done = threading.Event()
+        some_stored = threading.Event()       # half as many uploads stored as there are cities: build now
         stop_at = time.monotonic() + RUN_LIMIT
 
         def upload(city: str, client: httpx.Client, data: bytes):
@@ -208,12 +209,14 @@ def main() -> int:
                                     files={"file": (f"{city}{month}.xlsx", data)})
             text = response.text
             saved = re.search(r"已保存为第(\d+)版", text)
-            same = re.search(r"与现行第(\d+)版相同", text)
+            same = re.search(r"与现行的第(\d+)版是同一个文件", text)
             answer = f"saved {saved.group(1)}" if saved else f"unchanged {same.group(1)}" if same else "other"
             if answer == "other":
                 problems.append(f"{city}: upload answered neither saved nor unchanged (HTTP {response.status_code})")
             with answers_lock:
                 answers[city].append((data, answer))
+                if sum(1 for v in answers.values() for _, a in v if a.startswith("saved")) >= len(cities) // 2:
+                    some_stored.set()
             return answer
 
         def city_work(city: str):
@@ -228,15 +231,31 @@ def main() -> int:
             timings.call("GET 本市各月", b, "GET", "/city")
 
         def office_build_work():
+            """The office builds the bulletin while the uploads are still arriving."""
+            some_stored.wait(timeout=max(1, stop_at - time.monotonic()))
             page = timings.call("GET 月报送情况", office_build, "GET", f"/office/month/{month}")
-            timings.call("POST 生成通报", office_build, "POST", f"/office/month/{month}/bulletin",
-                         data={"csrf": csrf_of(page.text)})
+            response = timings.call("POST 生成通报", office_build, "POST", f"/office/month/{month}/bulletin",
+                                    data={"csrf": csrf_of(page.text)})
+            if response.status_code != 303:
+                said = re.search(r"(未生成[^<]*|生成失败[^<]*|另一个通报[^<]*)", response.text)
+                problems.append(f"bulletin build: HTTP {response.status_code} {said.group(1) if said else ''}")
+            else:
+                timings.call("GET 通报预览", office_build, "GET", f"/office/month/{month}/bulletin")
 
         def office_watch():
             while (not uploads_done.is_set() or len(timings.times["GET 月报送情况"]) < 20) and time.monotonic() < stop_at:
                 timings.call("GET 月报送情况", office, "GET", f"/office/month/{month}")
                 timings.call("GET 各月概况", office, "GET", "/office")
                 time.sleep(0.2)
+
+        # the same pages one at a time before the load, for comparison
+        idle_client = city_clients[cities[0]][0]
+        for _ in range(3):
+            timings.call("空载 GET 本市各月", idle_client, "GET", "/city")
+            timings.call("空载 GET 本市某月页", idle_client, "GET", f"/city/{cities[0]}/{month}")
+            timings.call("空载 GET 月报送情况", office, "GET", f"/office/month/{month}")
+            timings.call("空载 GET 各月概况", office, "GET", "/office")
+        load_before = os.getloadavg()
 
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=len(cities) + 2) as pool:
@@ -291,7 +310,8 @@ def main() -> int:
             "bulletin_built": [p.name for p in bulletin],
             "routes": {kind: {"n": len(v), "p50": round(statistics.median(v), 3), "p95": round(percentile(v, 95), 3),
                               "max": round(max(v), 3)} for kind, v in sorted(timings.times.items())},
-            "problems": problems, "cpus": os.cpu_count(), "loadavg_after": os.getloadavg(),
+            "problems": problems, "cpus": os.cpu_count(),
+            "loadavg_before": load_before, "loadavg_after": os.getloadavg(),
             "commit": subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
                                      text=True).stdout.strip(),
         }
@@ -310,10 +330,12 @@ def main() -> int:
     print(f"网页版负载测试  月份 {month}  设区市 {result['cities']} 个  提交 {result['commit']}  CPU {result['cpus']} 核")
     print(f"上传 {result['uploads']} 次（其中相同文件重传 {result['identical_resubmissions']} 次），存档 {result['stored']} 份；"
           f"上传阶段 {result['uploads_seconds']} 秒，全程 {result['run_seconds']} 秒")
+    print(f"系统负载（1/5/15分钟平均）：开始前 {'/'.join(f'{x:.2f}' for x in result['loadavg_before'])}，"
+          f"结束后 {'/'.join(f'{x:.2f}' for x in result['loadavg_after'])}")
     print(f"通报：{'、'.join(result['bulletin_built']) or '未生成'}")
-    print(f"{'请求':<14}{'次数':>6}{'p50 秒':>10}{'p95 秒':>10}{'最长 秒':>10}")
-    for kind, r in result["routes"].items():
-        print(f"{kind:<14}{r['n']:>6}{r['p50']:>10.3f}{r['p95']:>10.3f}{r['max']:>10.3f}")
+    print(f"{'请求':<18}{'次数':>6}{'p50 秒':>10}{'p95 秒':>10}{'最长 秒':>10}")
+    for kind, r in sorted(result["routes"].items(), key=lambda kv: kv[0].startswith("空载")):
+        print(f"{kind:<18}{r['n']:>6}{r['p50']:>10.3f}{r['p95']:>10.3f}{r['max']:>10.3f}")
     if problems:
         print("检查未通过：")
         for p in problems:
