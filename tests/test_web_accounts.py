@@ -316,3 +316,38 @@ def test_the_due_day_defaults_to_10_and_is_read(tmp_path):
     file = tmp_path / "bulletin.yaml"
     file.write_text(_with_due_day(source, "submission_due_day: 28"), encoding="utf-8")
     assert load_bulletin_settings(file, Problems()).submission_due_day == 28
+
+
+# -- PostgreSQL (only when a scratch database is given: REPORTGEN_TEST_POSTGRES=postgresql+psycopg://…) ----
+
+def test_migrations_on_postgresql():
+    import os
+
+    from sqlalchemy import create_engine, inspect, text
+
+    url = os.environ.get("REPORTGEN_TEST_POSTGRES")
+    if not url:
+        pytest.skip("REPORTGEN_TEST_POSTGRES (a scratch PostgreSQL database, emptied by this test) not set")
+    engine = create_engine(url)
+    statements = [s for s in VERSION_1.replace("DATETIME", "TIMESTAMP").split(";") if s.strip()]
+    with engine.begin() as c:
+        for table in ("schema_version", "sessions", "login_attempts", "audit_log", "settings", "accounts"):
+            c.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+        for statement in statements:
+            c.execute(text(statement))
+    sessions = web_db.open_database(url)
+    assert "disabled" in [col["name"] for col in inspect(engine).get_columns("accounts")]
+    with sessions() as db:
+        assert [(a.name, a.disabled) for a in db.scalars(select(web_db.Account).order_by(web_db.Account.id))] == [
+            ("office", 0), ("nanjing", 0)]
+    assert web_db.migrate(engine) == (web_db.SCHEMA_VERSION,) * 2
+    with engine.begin() as c:
+        c.execute(text("UPDATE schema_version SET version = version + 1"))
+    with pytest.raises(web_db.SchemaTooNew):
+        web_db.open_database(url)
+    with engine.begin() as c:
+        for table in ("schema_version", "sessions", "login_attempts", "audit_log", "settings", "accounts"):
+            c.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+    web_db.open_database(url)                      # a new database: the baseline
+    assert web_db.migrate(engine) == (web_db.SCHEMA_VERSION,) * 2
+    engine.dispose()
