@@ -19,9 +19,9 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import delete, func, select
@@ -236,6 +236,29 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
                                               status_code=status)
         response.headers["Cache-Control"] = "no-store"
         return response
+
+    def _same_host(claimed: str, request: Request) -> bool:
+        """Whether the Origin / Referer `claimed` names the host of `request` (its Host header, or the
+        X-Forwarded-Host a reverse proxy sets; a browser cannot set that one on a cross-site form post)."""
+        parts = urlsplit(claimed.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return False                     # "null" (sandboxed or privacy-sensitive pages), file:, …
+        try:
+            port = parts.port or {"http": 80, "https": 443}[parts.scheme]
+        except ValueError:
+            return False
+        default = {"http": 80, "https": 443}[parts.scheme]
+        for host in (request.headers.get("host"), request.headers.get("x-forwarded-host")):
+            if not host:
+                continue
+            own = urlsplit("//" + host.split(",")[0].strip())
+            try:
+                own_port = own.port or default
+            except ValueError:
+                continue
+            if own.hostname and own.hostname == parts.hostname and own_port == port:
+                return True
+        return False
 
     # defined before security_headers, so that middleware (outside this one) adds its headers to the 403
     @app.middleware("http")
@@ -605,30 +628,6 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
                             headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(file.name)}"})
 
     return app
-
-
-def _same_host(claimed: str, request: Request) -> bool:
-    """Whether the Origin / Referer `claimed` names the host of `request` (its Host header, or the
-    X-Forwarded-Host a reverse proxy sets; a browser cannot set that one on a cross-site form post)."""
-    parts = urlsplit(claimed.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return False                     # "null" (sandboxed or privacy-sensitive pages), file:, …
-    try:
-        port = parts.port or {"http": 80, "https": 443}[parts.scheme]
-    except ValueError:
-        return False
-    default = {"http": 80, "https": 443}[parts.scheme]
-    for host in (request.headers.get("host"), request.headers.get("x-forwarded-host")):
-        if not host:
-            continue
-        own = urlsplit("//" + host.split(",")[0].strip())
-        try:
-            own_port = own.port or default
-        except ValueError:
-            continue
-        if own.hostname and own.hostname == parts.hostname and own_port == port:
-            return True
-    return False
 
 
 def _number(value) -> str:
