@@ -884,8 +884,14 @@ def users_enable(data_dir: Path, database: str | None, name: str) -> None:
 def users_reset_password(data_dir: Path, database: str | None, name: str, password_stdin: bool) -> None:
     from .web.accounts import reset_password
 
+    from .web.db import find_account
+
     project = _project(required=True)
     sessions = _web_database(project, data_dir, database)
+    with sessions() as db:
+        if find_account(db, name.strip()) is None:      # said before the password is asked for
+            click.echo(f"[错误] 没有账号“{name.strip()[:64]}”（reportgen users list 列出全部账号）。未做改动。", err=True)
+            sys.exit(2)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:

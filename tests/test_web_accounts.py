@@ -103,6 +103,35 @@ def test_a_failing_step_leaves_the_database_as_it_was(tmp_path, monkeypatch):
         assert c.execute("SELECT name FROM sqlite_master WHERE name='schema_version'").fetchall() == []
 
 
+def test_two_processes_starting_at_once_migrate_once(tmp_path):
+    """BEGIN IMMEDIATE: the second waits for the first's transaction, then finds the work done."""
+    import threading
+
+    file = tmp_path / "old.sqlite3"
+    with sqlite3.connect(file) as c:
+        c.executescript(VERSION_1)
+    seen, errors = [], []
+
+    def start():
+        engine = web_db.create_engine(f"sqlite:///{file}", connect_args={"timeout": 30})
+        web_db._sqlite_transactions(engine)
+        try:
+            seen.append(web_db.migrate(engine))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(seen) == [(1, web_db.SCHEMA_VERSION)] + [(web_db.SCHEMA_VERSION,) * 2] * 3
+    assert _columns(file, "accounts").count("disabled") == 1 and _version(file) == [(web_db.SCHEMA_VERSION,)]
+
+
 def test_a_database_of_a_newer_version_is_refused(tmp_path):
     file = tmp_path / "newer.sqlite3"
     web_db.open_database(f"sqlite:///{file}")
