@@ -776,9 +776,13 @@ def new_plan_command(year: int, source: str, name: str | None) -> None:
 
 def _web_database(project: Project, data_dir: Path, database: str | None):
     """The web application's database (accounts, sessions, audit log) and the data set's plan."""
-    from .web.db import default_url, open_database
+    from .web.db import SchemaTooNew, default_url, open_database
 
-    return open_database(database or os.environ.get("REPORTGEN_WEB_DATABASE") or default_url(project.root))
+    try:
+        return open_database(database or os.environ.get("REPORTGEN_WEB_DATABASE") or default_url(project.root))
+    except SchemaTooNew as exc:
+        click.echo(f"[错误] {exc}", err=True)
+        sys.exit(2)
 
 
 database_option = click.option("--database", default=None, metavar="URL",
@@ -812,7 +816,7 @@ def serve(data_dir: Path, database: str | None, host: str, port: int) -> None:
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
-@main.group(cls=Group, help="网页版的账号：建立、列出。")
+@main.group(cls=Group, help="网页版的账号：建立、列出、停用、启用、重设密码。")
 def users() -> None:
     pass
 
@@ -857,7 +861,73 @@ def users_list(data_dir: Path, database: str | None) -> None:
         return
     for a in accounts:
         what = f"{a.city}填报员" if a.role == "city" else "省大气办"
-        click.echo(f"  {a.name}  {what}  建立于 {a.created:%Y-%m-%d %H:%M}")
+        click.echo(f"  {a.name}  {what}  建立于 {a.created:%Y-%m-%d %H:%M}{'  已停用' if a.disabled else ''}")
+
+
+def _account_change(change) -> None:
+    """Run an account change; a refusal (no such account, bad password) is an [错误] and exit code 2."""
+    from .web.accounts import AccountRefused
+
+    try:
+        return change()
+    except AccountRefused as exc:
+        click.echo(f"[错误] {exc}。未做改动。", err=True)
+        sys.exit(2)
+
+
+@users.command(name="disable", help="停用网页版账号：该账号不能再登录，已登录的会话立即失效（如填报员离职）。"
+                                    "账号和审计日志保留，可用 reportgen users enable 重新启用。")
+@data_option
+@database_option
+@click.argument("name", metavar="账号")
+def users_disable(data_dir: Path, database: str | None, name: str) -> None:
+    from .web.accounts import set_disabled
+
+    project = _project(required=True)
+    sessions = _web_database(project, data_dir, database)
+    account, changed, ended = _account_change(lambda: set_disabled(sessions, name, True))
+    if not changed:
+        click.echo(f"账号 {account.name} 本来就已停用。")
+    else:
+        click.echo(f"已停用账号 {account.name}" + (f"，结束了{ended}个登录会话" if ended else "") + "。")
+
+
+@users.command(name="enable", help="重新启用已停用的网页版账号。")
+@data_option
+@database_option
+@click.argument("name", metavar="账号")
+def users_enable(data_dir: Path, database: str | None, name: str) -> None:
+    from .web.accounts import set_disabled
+
+    project = _project(required=True)
+    sessions = _web_database(project, data_dir, database)
+    account, changed, _ = _account_change(lambda: set_disabled(sessions, name, False))
+    click.echo(f"已启用账号 {account.name}。" if changed else f"账号 {account.name} 本来就是启用的。")
+
+
+@users.command(name="reset-password", help="重设网页版账号的密码：该账号已登录的会话全部失效，须用新密码重新登录。"
+                                           "新密码在提示时输入两次（不显示），或用 --password-stdin 从标准输入读入。")
+@data_option
+@database_option
+@click.argument("name", metavar="账号")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读入新密码（一行），用于脚本")
+def users_reset_password(data_dir: Path, database: str | None, name: str, password_stdin: bool) -> None:
+    from .web.accounts import reset_password
+
+    from .web.db import find_account
+
+    project = _project(required=True)
+    sessions = _web_database(project, data_dir, database)
+    with sessions() as db:
+        if find_account(db, name.strip()) is None:      # said before the password is asked for
+            click.echo(f"[错误] 没有账号“{name.strip()[:64]}”（reportgen users list 列出全部账号）。未做改动。", err=True)
+            sys.exit(2)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("新密码", hide_input=True, confirmation_prompt=True)
+    account, ended = _account_change(lambda: reset_password(sessions, name, password))
+    click.echo(f"已重设账号 {account.name} 的密码" + (f"，结束了{ended}个登录会话" if ended else "") + "。")
 
 
 main.add_command(build_command, name="build")

@@ -14,7 +14,7 @@ from .yaml_file import check_keys, describe, is_kind, line_of, optional, read_ya
 
 PERIOD_KINDS = ("month", "quarter", "cumulative")
 BULLETIN_KEYS = {"issuer", "issuer_mark", "doc_number", "recipients", "title", "ranking",
-                 "county_lists", "special_help", "basis", "closing", "data_note", "regions"}
+                 "county_lists", "special_help", "basis", "closing", "data_note", "regions", "submission_due_day"}
 SECTION_KEYS = {"ranking": {"decimals", "rounding", "missing", "by_indicator", "min_cities"},
                 "county_lists": {"length", "periods", "indicators"},
                 "special_help": {"indicator", "bottom", "months"}}
@@ -42,6 +42,7 @@ class BulletinRules(BulletinSettings):
     min_cities: int = 1
     regions: tuple[str, ...] = ()     # 片区 in printing order (checked against units.csv by load/plan.py)
     regions_line: int | None = None
+    submission_due_day: int = 10      # a month's form is due on this day of the following month (web dashboard)
 
 
 def _by_indicator(raw, default_decimals, default_rounding, path: Path, problems: Problems):
@@ -133,6 +134,10 @@ def load_bulletin_settings(path: Path, problems: Problems) -> BulletinSettings |
         if not isinstance(key, str) or key not in INDICATORS:
             problems.error(path, f"指标应为 {'、'.join(INDICATORS)} 之一，实际为{describe(key)}", help_.line_of("indicator"),
                            field="special_help.indicator")
+    due_day = data.get("submission_due_day", 10)
+    if not (is_kind(due_day, int) and 1 <= due_day <= 28):
+        problems.error(path, f"报送截止日（次月几日前报送）应为1～28之间的整数，实际为{describe(due_day)}",
+                       line_of(data, "submission_due_day"), field="submission_due_day")
     regions = text_list(data, "regions", path, problems, required=False) or []
     if len(set(regions)) != len(regions):
         problems.error(path, "片区重复列出", line_of(data, "regions"), field="regions")
@@ -146,4 +151,4 @@ def load_bulletin_settings(path: Path, problems: Problems) -> BulletinSettings |
         help_indicator=help_["indicator"], help_bottom=help_["bottom"], help_months=help_["months"],
         basis=text["basis"], closing=text["closing"], data_note=data_note or "",
         precision=tuple(precision), min_cities=min_cities, regions=tuple(regions),
-        regions_line=line_of(data, "regions"))
+        regions_line=line_of(data, "regions"), submission_due_day=due_day)

@@ -7,9 +7,9 @@ import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from .db import ROLES, Account
+from .db import ROLES, Account, WebSession, audit
 
 NAME = re.compile(r"^[\w.\-@\u4e00-\u9fff]{2,64}$")
 MIN_PASSWORD = 10
@@ -33,6 +33,13 @@ def verify_password(account: Account | None, password: str) -> bool:
         return False
 
 
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountRefused(f"密码太短：至少{MIN_PASSWORD}个字符")
+    if password.strip() != password or not password.isprintable():
+        raise AccountRefused("密码的开头和结尾不能是空格，也不能含控制字符")
+
+
 def add_account(sessions, name: str, role: str, city: str | None, password: str, units) -> Account:
     """Create an account. `units`: the data set's units, to check a city account's city."""
     name = (name or "").strip()
@@ -48,10 +55,7 @@ def add_account(sessions, name: str, role: str, city: str | None, password: str,
         city = unit.name
     elif city:
         raise AccountRefused("省大气办（office）账号不属于某个设区市，不要写 --city")
-    if len(password) < MIN_PASSWORD:
-        raise AccountRefused(f"密码太短：至少{MIN_PASSWORD}个字符")
-    if password.strip() != password or not password.isprintable():
-        raise AccountRefused("密码的开头和结尾不能是空格，也不能含控制字符")
+    check_password(password)
     with sessions() as db:
         if db.scalar(select(Account).where(Account.name == name)) is not None:
             raise AccountRefused(f"账号“{name}”已存在")
@@ -59,9 +63,49 @@ def add_account(sessions, name: str, role: str, city: str | None, password: str,
                           password_hash=hash_password(password))
         db.add(account)
         db.commit()
+        audit(db, None, "account", f"账号 {name}", f"已建立（命令行，角色 {role}{'，' + city if city else ''}）")
         return account
 
 
 def list_accounts(sessions) -> list[Account]:
     with sessions() as db:
         return list(db.scalars(select(Account).order_by(Account.role, Account.city, Account.name)))
+
+
+def _existing(db, name: str) -> Account:
+    account = db.scalar(select(Account).where(Account.name == (name or "").strip()))
+    if account is None:
+        raise AccountRefused(f"没有账号“{(name or '').strip()[:64]}”（reportgen users list 列出全部账号）")
+    return account
+
+
+def _end_sessions(db, account: Account) -> int:
+    return db.execute(delete(WebSession).where(WebSession.account_id == account.id)).rowcount or 0
+
+
+def set_disabled(sessions, name: str, disabled: bool) -> tuple[Account, bool, int]:
+    """Disable or enable an account: (the account, whether its state changed, sessions ended). A
+    disabled account's sessions end at once and it cannot log in until enabled again."""
+    with sessions() as db:
+        account = _existing(db, name)
+        changed = bool(account.disabled) != disabled
+        account.disabled = int(disabled)
+        ended = _end_sessions(db, account) if disabled else 0
+        db.commit()
+        state = "停用" if disabled else "启用"
+        audit(db, None, "account", f"账号 {account.name}",
+              (f"已{state}（命令行）" if changed else f"本来就已{state}（命令行）")
+              + (f"，结束{ended}个登录会话" if ended else ""))
+        return account, changed, ended
+
+
+def reset_password(sessions, name: str, password: str) -> tuple[Account, int]:
+    """Set a new password; every session of the account ends (whoever is logged in must log in again)."""
+    check_password(password)
+    with sessions() as db:
+        account = _existing(db, name)
+        account.password_hash = hash_password(password)
+        ended = _end_sessions(db, account)
+        db.commit()
+        audit(db, None, "account", f"账号 {account.name}", f"已重设密码（命令行），结束{ended}个登录会话")
+        return account, ended

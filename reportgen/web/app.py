@@ -16,9 +16,10 @@ import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -40,7 +41,8 @@ LOGIN_COOKIE = "rg_login"            # signed random value: the login form's CSR
 SESSION_HOURS = 12
 THROTTLE_FAILURES = 5                # failed logins per account …
 THROTTLE_MINUTES = 15                # … within this many minutes: further attempts refused
-DUE_DAY = 10                         # a month's form is due on this day of the following month
+DUE_DAY = 10                         # default due day (the data set's bulletin.yaml: submission_due_day)
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}   # checked for a same-host Origin / Referer
 UPLOAD_OVERHEAD = 64 * 1024          # multipart boundaries and the form's other fields
 DOWNLOAD_SUFFIXES = {".pdf", ".docx", ".xlsx", ".html"}
 
@@ -179,7 +181,7 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
             if session is None or session.expires < now():
                 return None
             account = db.get(Account, session.account_id)
-            return Viewer(account, session) if account else None
+            return Viewer(account, session) if account and not account.disabled else None
 
     def viewer_any(request: Request) -> Viewer:
         viewer = current(request)
@@ -239,6 +241,49 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
         response.headers["Cache-Control"] = "no-store"
         return response
 
+    def _same_host(claimed: str, request: Request) -> bool:
+        """Whether the Origin / Referer `claimed` names the host of `request` (its Host header, or the
+        X-Forwarded-Host a reverse proxy sets; a browser cannot set that one on a cross-site form post)."""
+        parts = urlsplit(claimed.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return False                     # "null" (sandboxed or privacy-sensitive pages), file:, …
+        try:
+            port = parts.port or {"http": 80, "https": 443}[parts.scheme]
+        except ValueError:
+            return False
+        default = {"http": 80, "https": 443}[parts.scheme]
+        for host in (request.headers.get("host"), request.headers.get("x-forwarded-host")):
+            if not host:
+                continue
+            own = urlsplit("//" + host.split(",")[0].strip())
+            try:
+                own_port = own.port or default
+            except ValueError:
+                continue
+            if own.hostname and own.hostname == parts.hostname and own_port == port:
+                return True
+        return False
+
+    # defined before security_headers, so that middleware (outside this one) adds its headers to the 403
+    @app.middleware("http")
+    async def same_origin(request: Request, call_next):
+        """A form posted from another site's page is refused, in addition to the CSRF token: the Origin
+        header (or, without it, the Referer) must name the host the request was sent to. A request with
+        neither (some privacy settings, scripts) is let through to the CSRF check."""
+        if request.method not in UNSAFE_METHODS:
+            return await call_next(request)
+        claimed = request.headers.get("origin") or request.headers.get("referer")
+        if claimed is None or _same_host(claimed, request):
+            return await call_next(request)
+        viewer = await run_in_threadpool(current, request)
+        with sessions() as db:
+            await run_in_threadpool(audit, db, viewer.account.name if viewer else None, "refused",
+                                    f"{request.method} {request.url.path}",
+                                    f"来源不符：{'Origin' if request.headers.get('origin') else 'Referer'} "
+                                    f"为“{claimed[:200]}”，本站为“{request.headers.get('host', '')[:100]}”")
+        return page(request, "error.html", None, status=403,
+                    message="该表单不是从本网站的页面提交的（来源不符），未处理。请在本网站的页面上重新操作。")
+
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         response = await call_next(request)
@@ -266,9 +311,29 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
             raise Refused(404, f"没有“{month[:10]}”这个月份（应为 {p.year}-01 至 {p.year}-12）")
         return month
 
+    due_days: dict[tuple, int] = {}     # bulletin.yaml's (mtime, size) → its submission_due_day
+
+    def due_day() -> int:
+        """The data set's submission_due_day (bulletin.yaml, default DUE_DAY), re-read when the file changes."""
+        from ..load.bulletin import load_bulletin_settings
+
+        file = data_dir / "bulletin.yaml"
+        try:
+            stat = file.stat()
+        except OSError:
+            return DUE_DAY
+        key = (stat.st_mtime_ns, stat.st_size)
+        day = due_days.get(key)
+        if day is None:
+            settings = load_bulletin_settings(file, Problems())     # errors: plan() reports them
+            day = getattr(settings, "submission_due_day", None) or DUE_DAY
+            due_days.clear()
+            due_days[key] = day
+        return day
+
     def due_date(month: str) -> dt.date:
         year, mon = (int(x) for x in month.split("-"))
-        return dt.date(year + mon // 12, mon % 12 + 1, DUE_DAY)
+        return dt.date(year + mon // 12, mon % 12 + 1, due_day())
 
     def revisions_of(month: str | None = None, city: str | None = None):
         found = [s for s in stored_revisions(data_dir, Problems()) if (month is None or s.month == month)
@@ -310,8 +375,10 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
                 return _login_again(request, f"登录失败次数过多，请{THROTTLE_MINUTES}分钟后再试。", 429)
             account = find_account(db, name)
             ok = verify_password(account, password)
+            disabled = ok and bool(account.disabled)      # answered like a wrong password; the log says why
+            ok = ok and not disabled
             db.add(LoginAttempt(name=name, success=int(ok), address=address))
-            audit(db, name, "login", address, "成功" if ok else "失败：账号或密码错误")
+            audit(db, name, "login", address, "成功" if ok else "失败：账号已停用" if disabled else "失败：账号或密码错误")
             if not ok:
                 return _login_again(request, "账号或密码错误。", 401)
             session = WebSession(token=secrets.token_urlsafe(32), account_id=account.id, csrf=secrets.token_urlsafe(32),

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, create_engine, select
+from sqlalchemy import (Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, create_engine, event,
+                        inspect, select, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 DB_FILE = "reportgen-web.sqlite3"
@@ -33,6 +34,8 @@ class Account(Base):
     city: Mapped[str | None] = mapped_column(String(64), nullable=True)   # the city's full name (南京市)
     password_hash: Mapped[str] = mapped_column(String(255))
     created: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    # schema version 2: a disabled account cannot log in and its sessions no longer work
+    disabled: Mapped[bool] = mapped_column(Integer, default=0, server_default="0")
 
 
 class WebSession(Base):
@@ -73,11 +76,103 @@ def default_url(project_root: Path) -> str:
     return f"sqlite:///{Path(project_root) / DB_FILE}"
 
 
+# -- schema versions ---------------------------------------------------------------------------------
+#
+# The database records its schema version in the one-row table `schema_version`. At startup
+# open_database brings an older database up to SCHEMA_VERSION, in one transaction:
+#   version 0 (no tables at all): the baseline — every table is created as the models above describe,
+#     and the database is then at SCHEMA_VERSION (no step needs to run);
+#   no `schema_version` table but the tables exist: a database made before versions were recorded,
+#     i.e. version 1;
+#   then every step of MIGRATIONS above the recorded version runs in order, tables that are missing
+#   (added by a later version) are created, and the new version is written.
+# A database whose version is higher than SCHEMA_VERSION (made by a newer reportgen) is refused
+# untouched. A new column: add it to the model, add a step here that adds it to an existing table
+# with portable DDL (ALTER TABLE … ADD COLUMN … with a DEFAULT for the old rows), and raise SCHEMA_VERSION.
+
+_VERSION_META = MetaData()
+SchemaVersion = Table("schema_version", _VERSION_META, Column("version", Integer, nullable=False))
+
+
+def _add_disabled_column(connection) -> None:
+    connection.execute(text("ALTER TABLE accounts ADD COLUMN disabled INTEGER DEFAULT 0 NOT NULL"))
+
+
+# version reached → the step that reaches it from the version before
+MIGRATIONS = {
+    2: _add_disabled_column,
+}
+SCHEMA_VERSION = max(MIGRATIONS, default=1)
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was made or upgraded by a newer reportgen (Chinese message)."""
+
+
+def _recorded_version(connection) -> int:
+    tables = set(inspect(connection).get_table_names())
+    if "schema_version" in tables:
+        version = connection.execute(select(SchemaVersion.c.version)).scalar()
+        if version is not None:
+            return int(version)
+    return 1 if "accounts" in tables else 0
+
+
+def migrate(engine) -> tuple[int, int]:
+    """Bring the database of `engine` to SCHEMA_VERSION, in one transaction; (version before, after)."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # several instances starting at once: one migrates, the others wait and then find it done
+            connection.execute(text("SELECT pg_advisory_xact_lock(7270113)"))
+        before = _recorded_version(connection)
+        if before > SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"网页版数据库（{engine.url.render_as_string(hide_password=True)}）的结构版本为{before}，"
+                f"而本程序只认识到第{SCHEMA_VERSION}版：该数据库已由较新版本的 reportgen 建立或升级。"
+                "请改用较新版本的 reportgen，或用 --database 指定另一个数据库；数据库未做任何改动。")
+        if before == 0:
+            Base.metadata.create_all(connection)
+        else:
+            for version in sorted(v for v in MIGRATIONS if v > before):
+                MIGRATIONS[version](connection)
+            Base.metadata.create_all(connection)        # tables added by later versions, if missing
+        if before != SCHEMA_VERSION or not inspect(connection).has_table("schema_version"):
+            _VERSION_META.create_all(connection)
+            connection.execute(SchemaVersion.delete())
+            connection.execute(SchemaVersion.insert().values(version=SCHEMA_VERSION))
+    return before, SCHEMA_VERSION
+
+
+def _sqlite_transactions(engine) -> None:
+    """pysqlite starts a transaction only before data changes and commits before DDL; make BEGIN explicit
+    (IMMEDIATE: two processes starting at once migrate one after the other) so the migration's DDL and
+    version row commit or roll back together."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def open_database(url: str) -> sessionmaker:
-    """The session factory of the database at `url`; its tables are created if absent."""
-    kwargs = {"connect_args": {"check_same_thread": False, "timeout": 30}} if url.startswith("sqlite") else {}
-    engine = create_engine(url, **kwargs)
-    Base.metadata.create_all(engine)
+    """The session factory of the database at `url`, brought to the current schema version first
+    (see migrate; SchemaTooNew when the database is newer than this program)."""
+    sqlite = url.startswith("sqlite")
+    kwargs = {"connect_args": {"check_same_thread": False, "timeout": 30}} if sqlite else {}
+    if sqlite and url not in ("sqlite://", "sqlite:///:memory:"):     # in memory: one engine, one database
+        migrator = create_engine(url, **kwargs)
+        _sqlite_transactions(migrator)
+        try:
+            migrate(migrator)
+        finally:
+            migrator.dispose()
+        engine = create_engine(url, **kwargs)
+    else:
+        engine = create_engine(url, **kwargs)
+        migrate(engine)
     return sessionmaker(engine, expire_on_commit=False)
 
 
