@@ -44,3 +44,23 @@ def archive(*submissions: Submission) -> SubmissionArchive:
     for s in submissions:
         current.setdefault(s.month, {})[s.city.name] = s
     return SubmissionArchive(Path("."), False, [], current)
+
+
+# -- annex tables --------------------------------------------------------------------------------
+
+def cell(text: str) -> "Cell":
+    from reportgen.model import MISSING, Cell
+
+    if text == "":
+        return MISSING
+    return Cell(text, Decimal(text.rstrip("%")) if text[0].isdigit() else None)
+
+
+def annex(number: int, columns, rows, total_rule=None) -> "AnnexTable":
+    """rows: [(unit, {column key: text})]"""
+    from reportgen.model import AnnexRow, AnnexTable
+
+    return AnnexTable(number, f"附件{number}", "portrait", "cities", {"key": "unit", "header": "设区市"}, None,
+                      None, tuple(columns),
+                      [AnnexRow(u, None, {k: cell(v) for k, v in cells.items()}, i + 2)
+                       for i, (u, cells) in enumerate(rows)], total_rule)
