@@ -136,3 +136,39 @@ def test_previous_months_across_a_year_boundary():
     assert previous_months("2021-02", 4) == ["2020-11", "2020-12", "2021-01", "2021-02"]
     assert previous_months("2021-12", 1) == ["2021-12"]
     assert previous_months("2021-01", 13)[0] == "2020-01"
+
+
+# -- administrative changes (Units.changes) -------------------------------------------------------
+
+def _changed_units(kind, comparison):
+    import datetime as dt
+
+    from reportgen.model import UnitChange, Units
+    from unit_inputs import county
+
+    old = county("高淳区", "南京市", 2.5, "320118")
+    new = county("溧水区", "南京市", 2.6, "320117")
+    change_ = UnitChange(dt.date(2021, 3, 1), kind, old, (new,), comparison)
+    return old, new, Units([NANJING, old, new], changes=(change_,))
+
+
+def test_a_renamed_unit_continues_its_old_series():
+    old, new, units = _changed_units("renamed", "continue")
+    a = archive(*(submission(NANJING, f"2021-{m:02d}",
+                             [report(old if m < 3 else new, pm25=pm25, good_days=20, valid_days=28)])
+                  for m, pm25 in ((1, "40"), (2, "50"), (3, "60"))))
+    f = unit_figures(a, new, period_for("2021-03", "quarter"), units)
+    assert f.pm25 == D(50) and f.incomparable is None
+
+
+def test_a_period_across_a_merger_without_comparison_has_no_figure():
+    old, new, units = _changed_units("merged", "none")
+    a = archive(*(submission(NANJING, f"2021-{m:02d}", [report(new, pm25="30", good_days=20, valid_days=28)])
+                  for m in (1, 2, 3)))
+    f = unit_figures(a, new, period_for("2021-03", "cumulative"), units)
+    why = "高淳区于2021年3月1日并入溧水区，1—3月跨越调整，无可比数据"
+    assert f.incomparable == why and f.reasons == {k: why for k in ("pm25", "good_rate", "composite")}
+    assert f.pm25 is None
+    assert unit_figures(a, new, period_for("2021-03", "month"), units).pm25 == D(30)
+    before = unit_figures(a, new, period_for("2021-03", "month").year_before(), units)
+    assert before.incomparable == "高淳区于2021年3月1日并入溧水区，无可比的上年同期数据"
