@@ -78,6 +78,8 @@ def test_empty_month_remark_single_and_over_a_period():
                 submission(NANJING, "2021-02", [report(NANJING, remark="设备故障")]))
     single = unit_figures(a, NANJING, period_for("2021-02", "month"))
     assert single.pm25 is None and single.reasons["pm25"] == "无有效数据：设备故障"
+    # the index has no value for the same reason, not because pollutants were left out
+    assert single.composite is None and single.reasons["composite"] == "无有效数据：设备故障"
     cumulative = unit_figures(a, NANJING, period_for("2021-02", "cumulative"))
     assert cumulative.reasons["pm25"] == "2月无有效数据"              # the 备注 is left out
     assert cumulative.reasons["good_rate"] == "2月无有效数据"
