@@ -183,7 +183,10 @@ def unit_figures(archive: SubmissionArchive, unit: Unit, period: Period, units: 
         key, r = reports[0]
         parts = index_parts(r.values)
         if parts is None:
-            reasons["composite"] = "未报送全部六项污染物"
+            # a row reported empty (备注) has no valid data at all; only a row with some of the six
+            # pollutants has left the others out
+            reported = any(p in r.values for p in POLLUTANT_NAMES)
+            reasons["composite"] = "未报送全部六项污染物" if reported else no_data(key, r)
     else:
         # a period's CO and O3 percentiles need every day of the period (HJ 663): the daily sheets
         missing = [(key, "未报送日均值") for key, r in reports if days_of(r) is None]
