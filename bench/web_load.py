@@ -237,8 +237,21 @@ def main() -> int:
             response = timings.call("POST 生成通报", office_build, "POST", f"/office/month/{month}/bulletin",
                                     data={"csrf": csrf_of(page.text)})
             if response.status_code != 303:
-                said = re.search(r"(未生成[^<]*|生成失败[^<]*|另一个通报[^<]*)", response.text)
+                said = re.search(r"(未生成[^<]*|失败[^<]*|另一项任务[^<]*)", response.text)
                 problems.append(f"bulletin build: HTTP {response.status_code} {said.group(1) if said else ''}")
+                return
+            # the build runs as a background job: its page is polled as the office's browser does
+            job_page = response.headers["location"]
+            began = time.monotonic()
+            while time.monotonic() < stop_at:
+                page = timings.call("GET 任务页", office_build, "GET", job_page)
+                if "进行中" not in page.text:
+                    break
+                time.sleep(2)
+            timings.times["通报生成（后台任务，开始到完成）"].append(time.monotonic() - began)
+            if "已完成" not in page.text:
+                said = re.search(r"未完成</strong>：([^<]*)", page.text)
+                problems.append(f"bulletin job: {said.group(1) if said else 'did not finish in time'}")
             else:
                 timings.call("GET 通报预览", office_build, "GET", f"/office/month/{month}/bulletin")
 

@@ -10,18 +10,16 @@ from .load.submissions import stored_revisions, submissions_dir
 from .model import Plan, Unit
 from .problems import Problems
 
-DEFAULT_DUE_DAY = 10
-
 
 class ReminderRefused(ValueError):
     """No reminder can be made as asked; the message says why, in Chinese."""
 
 
-def due_date(plan: Plan, month: str) -> dt.date:
-    """The day `month`'s figures are due: the data set's due day of the following month."""
-    day = getattr(plan.bulletin, "submission_due_day", None) or DEFAULT_DUE_DAY
+def due_date(month: str, due_day: int) -> dt.date:
+    """The day `month`'s figures are due: `due_day` (bulletin.yaml's submission_due_day) of the following
+    month. The one rule used by the reminders and the web's dashboards."""
     year, mon = int(month[:4]), int(month[5:])
-    return dt.date(year + mon // 12, mon % 12 + 1, day)
+    return dt.date(year + mon // 12, mon % 12 + 1, due_day)
 
 
 def missing_cities(plan: Plan, data_dir: Path, month: str) -> list[Unit]:
@@ -39,7 +37,7 @@ def write_reminders(plan: Plan, data_dir: Path, out_dir: Path, month: str, date:
 
     if plan.bulletin is None:
         raise ReminderRefused("数据目录中没有 bulletin.yaml（通报的设置），不能生成催报通知")
-    due = due_date(plan, month)
+    due = due_date(month, plan.bulletin.submission_due_day)
     label = f"{month[:4]}年{int(month[5:])}月"
     if date <= due:
         raise ReminderRefused(f"{label}的数据应于{due:%Y-%m-%d}前报送，{date:%Y-%m-%d}还未逾期，不需要催报")

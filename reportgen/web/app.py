@@ -332,8 +332,9 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
         return day
 
     def due_date(month: str) -> dt.date:
-        year, mon = (int(x) for x in month.split("-"))
-        return dt.date(year + mon // 12, mon % 12 + 1, due_day())
+        from ..reminders import due_date as due_date_of
+
+        return due_date_of(month, due_day())
 
     def revisions_of(month: str | None = None, city: str | None = None):
         found = [s for s in stored_revisions(data_dir, Problems()) if (month is None or s.month == month)
