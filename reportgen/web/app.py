@@ -297,11 +297,33 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
 
     # -- the library, read fresh per request (the CLI may have changed the data) -------------------
 
+    loaded_plans: dict[tuple, object] = {}     # the plan files' (path, mtime, size) → the plan read from them
+
+    def plan_files_key() -> tuple:
+        """What the plan is read from: every file of the data set outside submissions/ and issued/ (which
+        the plan does not hold), with its modification time and size."""
+        found = []
+        for path in sorted(data_dir.rglob("*")):
+            rel = path.relative_to(data_dir).parts
+            if rel[0] in ("submissions", "issued") or any(part.startswith(".") for part in rel) or not path.is_file():
+                continue
+            stat = path.stat()
+            found.append((path.as_posix(), stat.st_mtime_ns, stat.st_size))
+        return tuple(found)
+
     def plan():
+        """The data set's plan, read again only when one of its files changed (the CLI may edit them)."""
+        key = plan_files_key()
+        cached = loaded_plans.get(key)
+        if cached is not None:
+            return cached
         try:
-            return load_plan(data_dir)[0]
+            loaded = load_plan(data_dir)[0]
         except DataError as exc:
             raise Refused(500, "数据有错误，请省大气办运行 reportgen validate 检查：" + str(exc.problems[0]))
+        loaded_plans.clear()
+        loaded_plans[key] = loaded
+        return loaded
 
     def plan_months(p) -> list[str]:
         return [f"{p.year}-{m:02d}" for m in range(1, 13)]
@@ -311,25 +333,10 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
             raise Refused(404, f"没有“{month[:10]}”这个月份（应为 {p.year}-01 至 {p.year}-12）")
         return month
 
-    due_days: dict[tuple, int] = {}     # bulletin.yaml's (mtime, size) → its submission_due_day
-
     def due_day() -> int:
-        """The data set's submission_due_day (bulletin.yaml, default DUE_DAY), re-read when the file changes."""
-        from ..load.bulletin import load_bulletin_settings
-
-        file = data_dir / "bulletin.yaml"
-        try:
-            stat = file.stat()
-        except OSError:
-            return DUE_DAY
-        key = (stat.st_mtime_ns, stat.st_size)
-        day = due_days.get(key)
-        if day is None:
-            settings = load_bulletin_settings(file, Problems())     # errors: plan() reports them
-            day = getattr(settings, "submission_due_day", None) or DUE_DAY
-            due_days.clear()
-            due_days[key] = day
-        return day
+        """The data set's submission_due_day (bulletin.yaml, default DUE_DAY)."""
+        settings = plan().bulletin
+        return settings.submission_due_day if settings is not None else DUE_DAY
 
     def due_date(month: str) -> dt.date:
         from ..reminders import due_date as due_date_of
