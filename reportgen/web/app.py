@@ -455,10 +455,12 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
             for u in mine:
                 for doc in (letter_document(p, u), tables_document(p, u)):
                     files.update({rel: allowed[rel] for rel in document_files(doc) if rel in allowed})
+        root = issued_dir(data_dir).resolve()
         for record in load_issue_records(data_dir, Problems()):
             for rel in record.files:
-                archived = issued_dir(data_dir) / rel
-                if archived.is_file() and archived.suffix.lower() in DOWNLOAD_SUFFIXES:
+                archived = (root / rel).resolve()
+                if (archived.is_relative_to(root) and archived.is_file() and not (root / rel).is_symlink()
+                        and archived.suffix.lower() in DOWNLOAD_SUFFIXES):
                     files[rel] = archived
         return files
 

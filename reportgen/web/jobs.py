@@ -125,6 +125,9 @@ class JobRunner:
                 state=state, message=message, link=link, detail=detail, finished=now(), heartbeat=now(), slot=None))
             db.commit()
             audit(db, account, "job", title, ("完成：" if state == "done" else "失败：") + message[:500])
+        # finished jobs' threads are forgotten, except the latest few (wait() may still be asked about them)
+        for key in [k for k, t in self.threads.items() if not t.is_alive() and k != job_id][:-8]:
+            self.threads.pop(key, None)
 
     def wait(self, job_id: int | None = None, timeout: float = 300) -> None:
         """For tests and the load benchmark: until the job's thread (every job's, without `job_id`) has
