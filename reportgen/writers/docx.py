@@ -26,6 +26,7 @@ from ..fonts import imprint_height_pt, metrics_for
 from ..profile import PT_PER_MM, Profile
 from . import docx_oxml
 from .cjk_lines import break_paragraph, unbreakable_width
+from .title_lines import apply_title_breaks
 
 CELL_MARGIN_MM = 1.905  # the default left and right cell margins of Word's table styles (108 twips)
 
@@ -220,7 +221,8 @@ class DocxWriter:
 
     # -- document and sections -----------------------------------------------------------------
     def write(self, html: str, target: Path, title: str = "") -> None:
-        root = lxml.html.document_fromstring(html)
+        # titles carry the line breaks the PDF prints (GB/T 9704 7.3.1), not Word's or LibreOffice's
+        root = lxml.html.document_fromstring(apply_title_breaks(html, self.profile))
         doc = Document()
         self._setup_styles(doc)
         doc.settings.odd_and_even_pages_header_footer = True

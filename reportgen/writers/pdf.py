@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlparse
 from .. import resources
 from ..profile import Profile
 from .pdf_grid import apply_grid
+from .title_lines import apply_title_breaks
 from ..render import TEMPLATES_DIR
 
 
@@ -72,7 +73,7 @@ def write_pdf(html: str, target: Path, profile: "Profile | None" = None) -> int:
     from weasyprint import HTML
 
     if profile is not None:
-        html = apply_grid(html, profile)
+        html = apply_grid(apply_title_breaks(html, profile), profile)
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     options = {}
