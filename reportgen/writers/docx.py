@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import lxml.html
@@ -25,10 +24,13 @@ from docx.table import _Cell
 from ..fonts import imprint_height_pt, metrics_for
 from ..profile import PT_PER_MM, Profile
 from . import docx_oxml
-from .cjk_lines import break_paragraph, unbreakable_width
+from .table_grid import UnsupportedHtml
+from .cjk_lines import HEAD_UNITS, break_paragraph, head_unbreakable_width, unbreakable_width
+from .table_grid import GridCell as _GridCell, table_grid as _table_grid, table_rows as _table_rows
 from .title_lines import apply_title_breaks
 
 CELL_MARGIN_MM = 1.905  # the default left and right cell margins of Word's table styles (108 twips)
+DATA_CELL_MARGIN_PT = 2.0  # data tables with heads: the PDF's cell padding (table.annex-table th, td)
 
 ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -42,10 +44,6 @@ HTML_SPACE = " \t\r\n\f"
 # paragraph kinds that are headings of the outline (GB/T 9704 7.3.3: 一、 （一） 1.), their Word style
 # and outline level; a paragraph marked data-outline="3" is an item that starts with its number "1．"
 OUTLINE_STYLES = {"heading-1": ("Heading 1", 0), "heading-2": ("Heading 2", 1), "3": ("Heading 3", 2)}
-
-
-class UnsupportedHtml(ValueError):
-    """The template used an element the DOCX writer does not know: a template bug, not a data error."""
 
 
 def _inline_pieces(el) -> list[str | None]:
@@ -109,60 +107,18 @@ def _format_paragraph(paragraph, *, pitch_pt: float, align: str = "left", indent
         fmt.right_indent = Mm(right_mm)
 
 
-@dataclass
-class _GridCell:
-    el: object
-    row: int
-    col: int
-    rowspan: int
-    colspan: int
-
-
-def _table_rows(table_el) -> list:
-    """The <tr> elements in grid order: <thead>, <tbody>, then rows directly in the table."""
-    head = table_el.find("thead")
-    body = table_el.find("tbody")
-    return (list(head) if head is not None else []) + (list(body) if body is not None else []) \
-        + [tr for tr in table_el if tr.tag == "tr"]
-
-
-def _table_grid(table_el) -> tuple[list[_GridCell], int, int, int]:
-    """Place every <th>/<td> on the grid; return (cells, rows, columns, header row count)."""
-    head = table_el.find("thead")
-    trs = _table_rows(table_el)
-    header_rows = len(head) if head is not None else 0
-    occupied: set[tuple[int, int]] = set()
-    cells: list[_GridCell] = []
-    n_cols = 0
-    for r, tr in enumerate(trs):
-        c = 0
-        for cell_el in tr:
-            if cell_el.tag not in ("td", "th"):
-                raise UnsupportedHtml(f"表格行中不支持的元素 <{cell_el.tag}>")
-            while (r, c) in occupied:
-                c += 1
-            rs, cs = int(cell_el.get("rowspan", 1)), int(cell_el.get("colspan", 1))
-            cells.append(_GridCell(cell_el, r, c, rs, cs))
-            for dr in range(rs):
-                for dc in range(cs):
-                    occupied.add((r + dr, c + dc))
-            c += cs
-            n_cols = max(n_cols, c)
-    return cells, len(trs), n_cols, header_rows
-
-
 def _text_width(text: str) -> float:
     """Width in 字 (full-width characters); ASCII letters and digits count about half."""
     return sum(0.55 if ord(ch) < 0x2E80 else 1.0 for ch in text.strip(HTML_SPACE))
 
 
 def _column_widths(cells: list[_GridCell], n_cols: int, total_mm: float, profile: Profile,
-                   style: dict) -> list[float]:
+                   style: dict, margin_mm: float = CELL_MARGIN_MM) -> list[float]:
     """Column widths (mm): body text on one line where it can be, and no column narrower than the
     widest run of its header that may not be broken (so no cell needs a break against GB/T 15834)."""
     size = style["size_pt"]
     wanted = [2.5] * n_cols      # in 字 of the table's size
-    minimum = [0.0] * n_cols     # in mm
+    floors = [[0.0] * n_cols for _ in HEAD_UNITS]  # in mm, per tier of HEAD_UNITS (units whole first)
     for cell in cells:
         if cell.colspan != 1:
             continue
@@ -172,8 +128,13 @@ def _column_widths(cells: list[_GridCell], n_cols: int, total_mm: float, profile
         longest = max((_text_width(t) for t in lines), default=0)
         want = min(longest + 1.5, 20) if cell.el.tag == "td" else min(longest / 2, 6)
         wanted[cell.col] = max(wanted[cell.col], want)
-        tightest = max((unbreakable_width(t, metrics, size) for t in lines), default=0) / PT_PER_MM
-        minimum[cell.col] = max(minimum[cell.col], tightest + 2 * CELL_MARGIN_MM + 2.0)
+        for tier, floor in enumerate(floors):
+            if cell.el.tag == "th":
+                tightest = max((head_unbreakable_width(t, metrics, size, tier) for t in lines), default=0)
+            else:
+                tightest = max((unbreakable_width(t, metrics, size) for t in lines), default=0)
+            floor[cell.col] = max(floor[cell.col], tightest / PT_PER_MM + 2 * margin_mm + 2.0)
+    minimum = next((f for f in floors if sum(f) < total_mm), floors[-1])
     widths = [total_mm * w / sum(wanted) for w in wanted]
     if sum(minimum) >= total_mm:  # cannot honour every minimum: share the width by the minimums
         return [total_mm * m / sum(minimum) for m in minimum]
@@ -398,6 +359,22 @@ class DocxWriter:
                 out.append(line.text)
         return out
 
+    def _head_paragraphs(self, cell, para, pieces: list, font: str, style: dict, align: str,
+                         spacing: float | None, snap_off: bool) -> None:
+        lines: list[list[str]] = [[]]
+        for piece in pieces:
+            if piece is None:
+                lines.append([])
+            else:
+                lines[-1].append(piece)
+        for n, line in enumerate(lines):
+            if n:
+                para = cell.add_paragraph()
+                _format_paragraph(para, pitch_pt=style["line_pitch_pt"], align=align)
+                if snap_off:
+                    docx_oxml.disable_snap_to_grid(para)
+            _fill_paragraph(para, line, self.profile.docx_font(font), style["size_pt"], spacing)
+
     def _imprint(self, doc, table_el) -> None:
         """版记: rules thick/thin/thick, 4号仿宋, 1 字 in from both sides, its last rule on the 版心 bottom.
 
@@ -468,8 +445,12 @@ class DocxWriter:
         margins = self.profile.page["landscape_margins_mm" if orientation == "landscape" else "margins_mm"]
         page_w = self.profile.page["height_mm" if orientation == "landscape" else "width_mm"]
         type_width = page_w - margins["left"] - margins["right"]
+        margin_mm = CELL_MARGIN_MM
+        if not table_el.get("data-block") and any(c.el.tag == "th" for c in cells):
+            margin_mm = DATA_CELL_MARGIN_PT / PT_PER_MM
+            docx_oxml.cell_margins(table, DATA_CELL_MARGIN_PT)
         widths = [Mm(w) for w in _set_widths(table_el, n_cols, type_width)
-                  or _column_widths(cells, n_cols, type_width, self.profile, style)]
+                  or _column_widths(cells, n_cols, type_width, self.profile, style, margin_mm)]
         for i, column in enumerate(table.columns):
             column.width = widths[i]  # w:gridCol, which LibreOffice follows
         # cell objects taken once: table.cell() re-walks the whole table on every call
@@ -490,9 +471,15 @@ class DocxWriter:
             if not table_el.get("data-block"):  # text of a data-block table stays on the body grid
                 docx_oxml.disable_snap_to_grid(para)
             font = style["header_font"] if spec.el.tag == "th" else style["font"]
-            width_mm = sum(w.mm for w in widths[spec.col:spec.col + spec.colspan]) - 2 * CELL_MARGIN_MM
-            pieces = self._cell_lines(_inline_pieces(spec.el), font, style["size_pt"], width_mm)
-            _fill_paragraph(para, pieces, self.profile.docx_font(font), style["size_pt"], spacing)
+            if spec.el.tag == "th":
+                # a head wraps by itself (no w:br); each line the template or the data set apart
+                # ("PM2.5" / "（微克/立方米）") is a paragraph of its own
+                self._head_paragraphs(cell, para, _inline_pieces(spec.el), font, style, align, spacing,
+                                      snap_off=not table_el.get("data-block"))
+            else:
+                width_mm = sum(w.mm for w in widths[spec.col:spec.col + spec.colspan]) - 2 * margin_mm
+                pieces = self._cell_lines(_inline_pieces(spec.el), font, style["size_pt"], width_mm)
+                _fill_paragraph(para, pieces, self.profile.docx_font(font), style["size_pt"], spacing)
             if not table_el.get("data-block"):
                 docx_oxml.center_cell_vertically(cell)
             if "missing" in (spec.el.get("class") or "").split():

@@ -170,6 +170,16 @@ def table_rules(table, top_pt: float, inside_pt: float, bottom_pt: float) -> Non
         borders.append(el)
 
 
+def cell_margins(table, left_right_pt: float) -> None:
+    """Left and right margins of every cell of the table (w:tblCellMar), as the PDF's cell padding."""
+    margins = _put(table._tbl.tblPr, "w:tblCellMar", TBLPR_ORDER)
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(round(left_right_pt * 20)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+
+
 def float_table_on_page(table, x_mm: float, y_mm: float) -> None:
     """Place a table at a fixed position on the page (w:tblpPr anchored to the page)."""
     _put(table._tbl.tblPr, "w:tblpPr", TBLPR_ORDER, leftFromText="0", rightFromText="0", topFromText="0",

@@ -14,7 +14,8 @@ import lxml.html
 
 from ..profile import PT_PER_MM, Profile
 from ..fonts import metrics_for
-from .cjk_lines import break_paragraph
+from .cjk_lines import HEAD_UNITS, break_paragraph, head_unbreakable_width
+from .table_grid import table_grid
 
 GRID_TAGS = {"p", "h1", "h2", "h3"}
 # Pango breaks around U+00B7 (辆·次), which GB/T 15834 forbids at either end of a line
@@ -87,6 +88,32 @@ def _grid_block(profile: Profile, el) -> dict | None:
     return block
 
 
+CELL_PADDING_PT = 4.75  # table.annex-table th/td: 2 pt padding each side and a 0.75 pt rule
+
+
+def _head_unit_pattern(table, profile: Profile, orientation: str) -> re.Pattern | None:
+    """The units of the table's heads to keep on one line (a tier of HEAD_UNITS): the first tier
+    whose unbreakable pieces and the unbroken body cells fit the 版心 together. (Runs of Latin letters
+    and digits, "PM2.5", need no span: Pango does not break them.)"""
+    style = profile.tables.get(table.get("data-orientation") or orientation) or profile.tables["portrait"]
+    size = style["size_pt"]
+    cells, _, n_cols, _ = table_grid(table)
+    head = metrics_for(*profile.pdf_font_chain(style["header_font"]))
+    body = metrics_for(*profile.pdf_font_chain(style["font"]))
+    for tier, pattern in enumerate(HEAD_UNITS):
+        need = [0.0] * n_cols
+        for cell in cells:
+            if cell.colspan != 1:
+                continue
+            for text in cell.el.itertext():
+                w = head_unbreakable_width(text, head, size, tier) if cell.el.tag == "th" \
+                    else body.width(text.strip(), size)
+                need[cell.col] = max(need[cell.col], w + CELL_PADDING_PT)
+        if sum(need) <= profile.type_area_pt(orientation):
+            return pattern
+    return None
+
+
 def apply_grid(html: str, profile: Profile) -> str:
     doc = lxml.html.document_fromstring(html)
     char_mm = profile.char_mm()
@@ -116,6 +143,12 @@ def apply_grid(html: str, profile: Profile) -> str:
                 el.append(span)
                 if n < len(lines) - 1:
                     el.append(lxml.html.Element("br"))
+        for table in part.iter("table"):
+            if table.find(".//th") is None:
+                continue
+            units = _head_unit_pattern(table, profile, part.get("data-orientation", "portrait"))
+            for cell in table.iter("th") if units is not None else ():
+                _wrap_matches(cell, units, "keep-together")
         for cell in part.iter("td", "th"):
             _wrap_matches(cell, KEEP_TOGETHER, "keep-together")
     return lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
