@@ -30,7 +30,8 @@ class Line:
 
 
 def break_paragraph(text: str, metrics: FontMetrics, size_pt: float, width_pt: float, indent_pt: float,
-                    base_spacing_pt: float) -> list[Line]:
+                    base_spacing_pt: float, no_start: set[str] = NO_LINE_START,
+                    no_end: set[str] = NO_LINE_END) -> list[Line]:
     """Greedy breaking: as many units as fit at the base spacing, then kinsoku push-back, then justify."""
     units = []
     for unit in UNIT.findall(text):
@@ -55,7 +56,7 @@ def break_paragraph(text: str, metrics: FontMetrics, size_pt: float, width_pt: f
             lines.append(Line("".join(units[i:]), base_spacing_pt, False))
             break
         k = j
-        while k > i + 1 and (units[k][0] in NO_LINE_START or units[k - 1][-1] in NO_LINE_END):
+        while k > i + 1 and (units[k][0] in no_start or units[k - 1][-1] in no_end):
             k -= 1
         if k != j:
             natural = sum(widths[i:k])

@@ -25,7 +25,8 @@ from ..fonts import imprint_height_pt, metrics_for
 from ..profile import PT_PER_MM, Profile
 from . import docx_oxml
 from .table_grid import UnsupportedHtml
-from .cjk_lines import HEAD_UNITS, break_paragraph, head_unbreakable_width, unbreakable_width
+from .cjk_lines import (HEAD_UNITS, NO_LINE_END, NO_LINE_START, break_paragraph, head_unbreakable_width,
+                        unbreakable_width)
 from .table_grid import GridCell as _GridCell, table_grid as _table_grid, table_rows as _table_rows
 from .title_lines import apply_title_breaks
 
@@ -136,8 +137,10 @@ def _column_widths(cells: list[_GridCell], n_cols: int, total_mm: float, profile
             floor[cell.col] = max(floor[cell.col], tightest / PT_PER_MM + 2 * margin_mm + 2.0)
     minimum = next((f for f in floors if sum(f) < total_mm), floors[-1])
     widths = [total_mm * w / sum(wanted) for w in wanted]
+    head_metrics = metrics_for(*profile.pdf_font_chain(style["header_font"]))
     if sum(minimum) >= total_mm:  # cannot honour every minimum: share the width by the minimums
-        return [total_mm * m / sum(minimum) for m in minimum]
+        widths = [total_mm * m / sum(minimum) for m in minimum]
+        return _fit_heads_for_libreoffice(widths, [0.0] * n_cols, cells, head_metrics, size, margin_mm)
     short = [i for i in range(n_cols) if widths[i] < minimum[i]]
     if short:  # widen the tight columns, take the room from the others in proportion
         extra = sum(minimum[i] - widths[i] for i in short)
@@ -147,6 +150,57 @@ def _column_widths(cells: list[_GridCell], n_cols: int, total_mm: float, profile
             widths[i] = minimum[i]
         for i in rest:
             widths[i] -= extra * (widths[i] - minimum[i]) / spare if spare > 0 else 0
+    return _fit_heads_for_libreoffice(widths, minimum, cells, head_metrics, size, margin_mm)
+
+
+# LibreOffice 7.4 breaks a line before or after U+00B7 between Chinese characters ("台·" / "次"), which
+# GB/T 15834 and Word's kinsoku forbid; a table head wraps by itself in the DOCX, so its column is made
+# a little wider or narrower where LibreOffice would break there (docs/docx-in-office-programs.md)
+LIBREOFFICE_BREAKS_AROUND = set("·")
+
+
+def _libreoffice_breaks_badly(texts: list[str], metrics, size_pt: float, width_mm: float) -> bool:
+    """Would LibreOffice's own breaking of these head lines, at this content width (±0.6 mm), put a
+    LIBREOFFICE_BREAKS_AROUND character at a line's start or end?"""
+    no_start = NO_LINE_START - LIBREOFFICE_BREAKS_AROUND
+    no_end = NO_LINE_END - LIBREOFFICE_BREAKS_AROUND
+    for text in texts:
+        if not LIBREOFFICE_BREAKS_AROUND & set(text):
+            continue
+        for slack in (-0.6, 0.0, 0.6):
+            lines = [line.text for line in break_paragraph(text, metrics, size_pt, (width_mm + slack) * PT_PER_MM,
+                                                           0, 0, no_start, no_end)]
+            if any(line[0] in LIBREOFFICE_BREAKS_AROUND for line in lines[1:]) or \
+                    any(line[-1] in LIBREOFFICE_BREAKS_AROUND for line in lines[:-1]):
+                return True
+    return False
+
+
+def _fit_heads_for_libreoffice(widths: list[float], minimum: list[float], cells: list[_GridCell],
+                               metrics, size_pt: float, margin_mm: float) -> list[float]:
+    """Move a column's width by up to 12 mm (to or from the column with the most room to spare) where
+    LibreOffice would break its head around "·"."""
+    widths = list(widths)
+    heads = [[t for c in cells if c.col == col and c.colspan == 1 and c.el.tag == "th"
+              for t in c.el.itertext() if t.strip()] for col in range(len(widths))]
+    # the room comes from columns whose heads LibreOffice breaks well at any width
+    others = [i for i in range(len(widths)) if not any(LIBREOFFICE_BREAKS_AROUND & set(t) for t in heads[i])]
+    for col, texts in enumerate(heads):
+        if not texts or not others or \
+                not _libreoffice_breaks_badly(texts, metrics, size_pt, widths[col] - 2 * margin_mm):
+            continue
+        for step in range(1, 25):
+            for delta in (0.5 * step, -0.5 * step):
+                donor = max(others, key=lambda i: widths[i] - minimum[i])
+                if widths[col] + delta < minimum[col] or widths[donor] - delta < minimum[donor]:
+                    continue
+                if not _libreoffice_breaks_badly(texts, metrics, size_pt, widths[col] + delta - 2 * margin_mm):
+                    widths[col] += delta
+                    widths[donor] -= delta
+                    break
+            else:
+                continue
+            break
     return widths
 
 
@@ -272,17 +326,24 @@ class DocxWriter:
             cell = table.cell(0, 0)
             cell.width = Mm(size_mm * 1.5)
             docx_oxml.cell_text_top_to_bottom(cell)
-            self._page_number_paragraph(cell.paragraphs[0], align, indent_mm=0)
+            self._page_number_paragraph(cell.paragraphs[0], align, indent_mm=0, turned=True)
 
-    def _page_number_paragraph(self, para, align: str, indent_mm: float) -> None:
+    def _page_number_paragraph(self, para, align: str, indent_mm: float, turned: bool = False) -> None:
         pn = self.profile.page_number
         font = self.profile.docx_font(pn["font"])
         before, _, after = pn["text"].partition("{page}")
         _format_paragraph(para, pitch_pt=pn["size_pt"] * 1.2, align=align,
                           left_mm=indent_mm if align == "left" else 0, right_mm=indent_mm if align == "right" else 0)
-        docx_oxml.set_run_font(para.add_run(before), font, pn["size_pt"])
+        runs = [para.add_run(before)]
         docx_oxml.add_field(para, "PAGE", font, pn["size_pt"])
-        docx_oxml.set_run_font(para.add_run(after), font, pn["size_pt"])
+        runs.append(para.add_run(after))
+        for run in runs:
+            docx_oxml.set_run_font(run, font, pn["size_pt"])
+            if turned:
+                # LibreOffice draws no 一字线 (U+2014) of a CJK font in turned (tbRl) text, so the
+                # landscape number read a bare "31": the dashes are set in a Western font there,
+                # which it turns like the portrait pages' dashes (docs/docx-in-office-programs.md)
+                docx_oxml.latin_run_font(run, pn.get("turned_dash_font", "Times New Roman"))
 
     def _page_numbers(self, section) -> None:
         pn = self.profile.page_number

@@ -66,6 +66,13 @@ def set_rpr_font(rpr, name: str, size_pt: float, char_spacing_pt: float | None =
         _put(rpr, "w:spacing", RPR_ORDER, val=str(round(char_spacing_pt * 20)))
 
 
+def latin_run_font(run, name: str) -> None:
+    """The run's Western slots (w:ascii, w:hAnsi) in `name`; w:eastAsia and the East Asian hint stay."""
+    fonts = run._r.get_or_add_rPr().find(qn("w:rFonts"))
+    fonts.set(qn("w:ascii"), name)
+    fonts.set(qn("w:hAnsi"), name)
+
+
 def set_doc_grid(section, line_pitch_pt: float) -> None:
     sect_pr = section._sectPr
     grid = sect_pr.find(qn("w:docGrid"))
