@@ -25,8 +25,8 @@ from ..fonts import imprint_height_pt, metrics_for
 from ..profile import PT_PER_MM, Profile
 from . import docx_oxml
 from .table_grid import UnsupportedHtml
-from .cjk_lines import (HEAD_UNITS, NO_LINE_END, NO_LINE_START, break_paragraph, head_unbreakable_width,
-                        unbreakable_width)
+from .cjk_lines import (BRACKET_UNIT, HEAD_UNITS, LATIN_RUN, NO_LINE_END, NO_LINE_START, break_paragraph,
+                        head_unbreakable_width, unbreakable_width)
 from .table_grid import GridCell as _GridCell, table_grid as _table_grid, table_rows as _table_rows
 from .title_lines import apply_title_breaks
 
@@ -135,12 +135,15 @@ def _column_widths(cells: list[_GridCell], n_cols: int, total_mm: float, profile
             else:
                 tightest = max((unbreakable_width(t, metrics, size) for t in lines), default=0)
             floor[cell.col] = max(floor[cell.col], tightest / PT_PER_MM + 2 * margin_mm + 2.0)
-    minimum = next((f for f in floors if sum(f) < total_mm), floors[-1])
+    tier = next((t for t, f in enumerate(floors) if sum(f) < total_mm), len(floors) - 1)
+    minimum = floors[tier]
     widths = [total_mm * w / sum(wanted) for w in wanted]
     head_metrics = metrics_for(*profile.pdf_font_chain(style["header_font"]))
+    body_metrics = metrics_for(*profile.pdf_font_chain(style["font"]))
     if sum(minimum) >= total_mm:  # cannot honour every minimum: share the width by the minimums
         widths = [total_mm * m / sum(minimum) for m in minimum]
-        return _fit_heads_for_libreoffice(widths, [0.0] * n_cols, cells, head_metrics, size, margin_mm)
+        return _fit_heads_for_libreoffice(widths, [0.0] * n_cols, cells, head_metrics, size, margin_mm, tier,
+                                          body_metrics)
     short = [i for i in range(n_cols) if widths[i] < minimum[i]]
     if short:  # widen the tight columns, take the room from the others in proportion
         extra = sum(minimum[i] - widths[i] for i in short)
@@ -150,57 +153,86 @@ def _column_widths(cells: list[_GridCell], n_cols: int, total_mm: float, profile
             widths[i] = minimum[i]
         for i in rest:
             widths[i] -= extra * (widths[i] - minimum[i]) / spare if spare > 0 else 0
-    return _fit_heads_for_libreoffice(widths, minimum, cells, head_metrics, size, margin_mm)
+    return _fit_heads_for_libreoffice(widths, minimum, cells, head_metrics, size, margin_mm, tier,
+                                          body_metrics)
 
 
-# LibreOffice 7.4 breaks a line before or after U+00B7 between Chinese characters ("台·" / "次"), which
-# GB/T 15834 and Word's kinsoku forbid; a table head wraps by itself in the DOCX, so its column is made
-# a little wider or narrower where LibreOffice would break there (docs/docx-in-office-programs.md)
+# A table head wraps by itself in the DOCX, so where its lines break is the program's choice; the
+# writer makes a column a little wider or narrower where LibreOffice's own breaking (simulated here:
+# as many characters as fit, its kinsoku rules) would break inside a unit of the head ("（市、" / "区）")
+# or around "·" (U+00B7), which LibreOffice 7.4 breaks before and after between Chinese characters
+# although GB/T 15834 and Word's kinsoku forbid it (docs/docx-in-office-programs.md)
 LIBREOFFICE_BREAKS_AROUND = set("·")
 
 
-def _libreoffice_breaks_badly(texts: list[str], metrics, size_pt: float, width_mm: float) -> bool:
-    """Would LibreOffice's own breaking of these head lines, at this content width (±0.6 mm), put a
-    LIBREOFFICE_BREAKS_AROUND character at a line's start or end?"""
+def _allowed_breaks(text: str, tier: int) -> set[int]:
+    """Positions (break before text[i]) that no unit of the head's tier and no Latin run forbids; inside
+    a unit of tier 1 a break may follow its "/" or "：" only."""
+    forbidden: set[int] = set()
+    patterns = [re.compile(LATIN_RUN)] + ([BRACKET_UNIT] if HEAD_UNITS[tier] is not None else [])
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            for i in range(m.start() + 1, m.end()):
+                if not (pattern is BRACKET_UNIT and tier == 1 and text[i - 1] in "/："):
+                    forbidden.add(i)
+    return set(range(1, len(text))) - forbidden
+
+
+def _libreoffice_breaks_badly(texts: list[str], metrics, size_pt: float, width_mm: float, tier: int) -> bool:
+    """Would LibreOffice's own breaking of these head lines, at this content width (±0.3 mm), break
+    inside a unit (see _allowed_breaks) or put a LIBREOFFICE_BREAKS_AROUND character at a line's edge?"""
     no_start = NO_LINE_START - LIBREOFFICE_BREAKS_AROUND
     no_end = NO_LINE_END - LIBREOFFICE_BREAKS_AROUND
     for text in texts:
-        if not LIBREOFFICE_BREAKS_AROUND & set(text):
-            continue
-        for slack in (-0.6, 0.0, 0.6):
+        allowed = _allowed_breaks(text, tier)
+        for slack in (-0.3, 0.0, 0.3):
             lines = [line.text for line in break_paragraph(text, metrics, size_pt, (width_mm + slack) * PT_PER_MM,
                                                            0, 0, no_start, no_end)]
-            if any(line[0] in LIBREOFFICE_BREAKS_AROUND for line in lines[1:]) or \
+            breaks = [sum(len(line) for line in lines[:k]) for k in range(1, len(lines))]
+            if any(b not in allowed for b in breaks) or \
+                    any(line[0] in LIBREOFFICE_BREAKS_AROUND for line in lines[1:]) or \
                     any(line[-1] in LIBREOFFICE_BREAKS_AROUND for line in lines[:-1]):
                 return True
     return False
 
 
 def _fit_heads_for_libreoffice(widths: list[float], minimum: list[float], cells: list[_GridCell],
-                               metrics, size_pt: float, margin_mm: float) -> list[float]:
-    """Move a column's width by up to 12 mm (to or from the column with the most room to spare) where
-    LibreOffice would break its head around "·"."""
+                               metrics, size_pt: float, margin_mm: float, tier: int,
+                               body_metrics=None) -> list[float]:
+    """Move a column's width by up to 12 mm, to or from another column (whose head stays well
+    broken and whose body cells stay on one line), where LibreOffice would break its head badly
+    (_libreoffice_breaks_badly)."""
     widths = list(widths)
-    heads = [[t for c in cells if c.col == col and c.colspan == 1 and c.el.tag == "th"
+    one_line = [0.0] * len(widths)   # a column's body cells on one line
+    for c in cells:
+        if c.colspan == 1 and c.el.tag == "td" and body_metrics is not None:
+            text = "".join(c.el.itertext()).strip()
+            one_line[c.col] = max(one_line[c.col], body_metrics.width(text, size_pt) / PT_PER_MM + 2 * margin_mm + 1)
+    minimum = [max(m, min(o, w)) for m, o, w in zip(minimum, one_line, widths)]
+    heads = [[t.strip() for c in cells if c.col == col and c.colspan == 1 and c.el.tag == "th"
               for t in c.el.itertext() if t.strip()] for col in range(len(widths))]
-    # the room comes from columns whose heads LibreOffice breaks well at any width
-    others = [i for i in range(len(widths)) if not any(LIBREOFFICE_BREAKS_AROUND & set(t) for t in heads[i])]
-    for col, texts in enumerate(heads):
-        if not texts or not others or \
-                not _libreoffice_breaks_badly(texts, metrics, size_pt, widths[col] - 2 * margin_mm):
+
+    def bad(col: int, width: float) -> bool:
+        return bool(heads[col]) and _libreoffice_breaks_badly(heads[col], metrics, size_pt, width - 2 * margin_mm, tier)
+
+    for col in range(len(widths)):
+        if not heads[col] or not bad(col, widths[col]):
             continue
-        for step in range(1, 25):
-            for delta in (0.5 * step, -0.5 * step):
-                donor = max(others, key=lambda i: widths[i] - minimum[i])
-                if widths[col] + delta < minimum[col] or widths[donor] - delta < minimum[donor]:
+        done = False
+        for step in range(1, 49):
+            for delta in (0.25 * step, -0.25 * step):
+                if widths[col] + delta < minimum[col] or bad(col, widths[col] + delta):
                     continue
-                if not _libreoffice_breaks_badly(texts, metrics, size_pt, widths[col] + delta - 2 * margin_mm):
+                donors = sorted((i for i in range(len(widths)) if i != col), key=lambda i: minimum[i] - widths[i])
+                donor = next((i for i in donors if widths[i] - delta >= minimum[i] and
+                              (bad(i, widths[i]) or not bad(i, widths[i] - delta))), None)
+                if donor is not None:
                     widths[col] += delta
                     widths[donor] -= delta
+                    done = True
                     break
-            else:
-                continue
-            break
+            if done:
+                break
     return widths
 
 
