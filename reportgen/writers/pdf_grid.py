@@ -8,6 +8,7 @@ LibreOffice break and justify lines themselves.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import lxml.html
@@ -116,6 +117,7 @@ def _head_unit_pattern(table, profile: Profile, orientation: str) -> re.Pattern 
 
 def apply_grid(html: str, profile: Profile) -> str:
     doc = lxml.html.document_fromstring(html)
+    annex_tables = itertools.count()
     char_mm = profile.char_mm()
     spacing = profile.grid["char_spacing_pt"]
     for part in doc.body.iter("section"):
@@ -144,6 +146,8 @@ def apply_grid(html: str, profile: Profile) -> str:
                 if n < len(lines) - 1:
                     el.append(lxml.html.Element("br"))
         for table in part.iter("table"):
+            if "annex-table" in (table.get("class") or "").split():
+                table.set("data-index", str(next(annex_tables)))  # found again in the laid-out pages (pdf.py)
             if table.find(".//th") is None:
                 continue
             units = _head_unit_pattern(table, profile, part.get("data-orientation", "portrait"))
