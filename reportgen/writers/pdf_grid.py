@@ -4,6 +4,10 @@ Takes the rendered HTML and returns HTML whose body paragraphs hold one <span cl
 line, each with the letter-spacing that makes it end on the 版心's right edge, separated by <br>. The
 text itself is unchanged and in reading order. The DOCX writer reads the original HTML: Word and
 LibreOffice break and justify lines themselves.
+
+Table heads: units in brackets ("（微克/立方米）") go in no-wrap spans, whole or — in a table too
+crowded for that — in pieces that break only after their "/" or "："; annex tables get a data-index
+by which write_pdf finds them on the laid-out pages.
 """
 
 from __future__ import annotations
