@@ -59,3 +59,34 @@ def test_headings_carry_styles_with_outline_levels(notice):
     assert d.styles["Heading 2"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "楷体_GB2312"
     # body text is not a heading
     assert all(outline_level(p.style) is None for p in d.paragraphs if p.text.startswith("现将《"))
+
+
+@pytest.fixture(scope="module")
+def notice_in_libreoffice(notice, tmp_path_factory):
+    from reportgen.check.docx_checks import libreoffice_pdf
+
+    return libreoffice_pdf(notice, tmp_path_factory.mktemp("office-lo"))
+
+
+def test_landscape_page_numbers_show_their_dashes_in_libreoffice(notice_in_libreoffice):
+    """The turned footer of a landscape section reads "— n —" and its dashes are drawn: LibreOffice
+    drew no U+2014 of a CJK font in turned text (the text layer had it, the page showed a bare "31")."""
+    from helpers import page_image, word_boxes
+    from pypdf import PdfReader
+
+    pdf = notice_in_libreoffice
+    reader = PdfReader(str(pdf))
+    landscape = [n for n, page in enumerate(reader.pages, start=1) if page.mediabox.width > page.mediabox.height]
+    assert len(landscape) >= 3
+    for n in landscape:
+        words = word_boxes(pdf, n)
+        number = next(w for w in words if w[0] == str(n) and w[3] < 35)  # left of the 版心 (the 订口 side)
+        # the dashes stand before and after the number, in the same column (text turned top to bottom)
+        dashes = [w for w in words if w[0] == "—" and abs(w[1] - number[1]) < 1]
+        assert len(dashes) == 2, (n, words[:3])
+        image = page_image(pdf, n, dpi=150)
+        width_mm = float(reader.pages[n - 1].mediabox.width) * 25.4 / 72
+        px = image.size[0] / width_mm
+        for _, x0, y0, x1, y1 in dashes:
+            crop = image.crop((int(x0 * px), int(y0 * px), int(x1 * px) + 1, int(y1 * px) + 1))
+            assert crop.convert("L").getextrema()[0] < 128, f"第{n}页的一字线没有画出"

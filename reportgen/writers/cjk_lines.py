@@ -30,7 +30,8 @@ class Line:
 
 
 def break_paragraph(text: str, metrics: FontMetrics, size_pt: float, width_pt: float, indent_pt: float,
-                    base_spacing_pt: float) -> list[Line]:
+                    base_spacing_pt: float, no_start: set[str] = NO_LINE_START,
+                    no_end: set[str] = NO_LINE_END) -> list[Line]:
     """Greedy breaking: as many units as fit at the base spacing, then kinsoku push-back, then justify."""
     units = []
     for unit in UNIT.findall(text):
@@ -55,7 +56,7 @@ def break_paragraph(text: str, metrics: FontMetrics, size_pt: float, width_pt: f
             lines.append(Line("".join(units[i:]), base_spacing_pt, False))
             break
         k = j
-        while k > i + 1 and (units[k][0] in NO_LINE_START or units[k - 1][-1] in NO_LINE_END):
+        while k > i + 1 and (units[k][0] in no_start or units[k - 1][-1] in no_end):
             k -= 1
         if k != j:
             natural = sum(widths[i:k])
@@ -76,4 +77,28 @@ def unbreakable_width(text: str, metrics: FontMetrics, size_pt: float) -> float:
         joined = k > 0 and (unit[0] in NO_LINE_START or units[k - 1][-1] in NO_LINE_END)
         run = run + metrics.width(unit, size_pt) if joined else metrics.width(unit, size_pt)
         widest = max(widest, run)
+    return widest
+
+
+# Table heads: a unit in brackets ("（微克/立方米）", "（%）") and a run of Latin letters and digits
+# ("PM2.5", "VOCs") are not broken. Where a table is too crowded for whole units, a unit may break
+# after its "/" or "：" ("（微克/" + "立方米）", "（单位：" + "辆·次）"), and nowhere else; only a table
+# too crowded even for that falls back to the GB/T 15834 rules alone.
+LATIN_RUN = r"[A-Za-z0-9][A-Za-z0-9.%/\-·:+]*[A-Za-z0-9%]"
+BRACKET_UNIT = re.compile(r"[（(][^（()）]{1,10}[）)]")
+# the pieces of a unit that may break after "/" or "：" ("（微克" and "立方米）"; the mark stays between)
+BRACKET_UNIT_PIECE = re.compile(r"[（(][^（()）/：]{1,10}(?=[/：][^（()）]{0,10}[）)])"
+                                r"|(?<=[/：])[^（()）/：]{1,10}(?=[/：][^（()）]{0,10}[）)])"
+                                r"|(?<=[/：])[^（()）/：]{1,10}[）)]|[（(][^（()）/：]{1,10}[）)]")
+HEAD_UNITS = (BRACKET_UNIT, BRACKET_UNIT_PIECE, None)   # tiers, from the most to the least kept whole
+
+
+def head_unbreakable_width(text: str, metrics: FontMetrics, size_pt: float, tier: int = 0) -> float:
+    """Width of the widest piece of a table head that may not be broken at the given tier of
+    HEAD_UNITS: its units or unit pieces, its Latin runs, and the runs GB/T 15834 forbids to break
+    (see unbreakable_width)."""
+    widest = unbreakable_width(text, metrics, size_pt)
+    if HEAD_UNITS[tier] is not None:
+        for pattern in (HEAD_UNITS[tier], re.compile(LATIN_RUN)):
+            widest = max([widest] + [metrics.width(m.group(0), size_pt) for m in pattern.finditer(text)])
     return widest

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import lxml.html
@@ -25,9 +24,14 @@ from docx.table import _Cell
 from ..fonts import imprint_height_pt, metrics_for
 from ..profile import PT_PER_MM, Profile
 from . import docx_oxml
-from .cjk_lines import break_paragraph, unbreakable_width
+from .table_grid import UnsupportedHtml
+from .cjk_lines import (BRACKET_UNIT, HEAD_UNITS, LATIN_RUN, NO_LINE_END, NO_LINE_START, break_paragraph,
+                        head_unbreakable_width, unbreakable_width)
+from .table_grid import GridCell as _GridCell, table_grid as _table_grid, table_rows as _table_rows
+from .title_lines import apply_title_breaks
 
 CELL_MARGIN_MM = 1.905  # the default left and right cell margins of Word's table styles (108 twips)
+DATA_CELL_MARGIN_PT = 2.0  # data tables with heads: the PDF's cell padding (table.annex-table th, td)
 
 ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -41,10 +45,6 @@ HTML_SPACE = " \t\r\n\f"
 # paragraph kinds that are headings of the outline (GB/T 9704 7.3.3: 一、 （一） 1.), their Word style
 # and outline level; a paragraph marked data-outline="3" is an item that starts with its number "1．"
 OUTLINE_STYLES = {"heading-1": ("Heading 1", 0), "heading-2": ("Heading 2", 1), "3": ("Heading 3", 2)}
-
-
-class UnsupportedHtml(ValueError):
-    """The template used an element the DOCX writer does not know: a template bug, not a data error."""
 
 
 def _inline_pieces(el) -> list[str | None]:
@@ -108,60 +108,18 @@ def _format_paragraph(paragraph, *, pitch_pt: float, align: str = "left", indent
         fmt.right_indent = Mm(right_mm)
 
 
-@dataclass
-class _GridCell:
-    el: object
-    row: int
-    col: int
-    rowspan: int
-    colspan: int
-
-
-def _table_rows(table_el) -> list:
-    """The <tr> elements in grid order: <thead>, <tbody>, then rows directly in the table."""
-    head = table_el.find("thead")
-    body = table_el.find("tbody")
-    return (list(head) if head is not None else []) + (list(body) if body is not None else []) \
-        + [tr for tr in table_el if tr.tag == "tr"]
-
-
-def _table_grid(table_el) -> tuple[list[_GridCell], int, int, int]:
-    """Place every <th>/<td> on the grid; return (cells, rows, columns, header row count)."""
-    head = table_el.find("thead")
-    trs = _table_rows(table_el)
-    header_rows = len(head) if head is not None else 0
-    occupied: set[tuple[int, int]] = set()
-    cells: list[_GridCell] = []
-    n_cols = 0
-    for r, tr in enumerate(trs):
-        c = 0
-        for cell_el in tr:
-            if cell_el.tag not in ("td", "th"):
-                raise UnsupportedHtml(f"表格行中不支持的元素 <{cell_el.tag}>")
-            while (r, c) in occupied:
-                c += 1
-            rs, cs = int(cell_el.get("rowspan", 1)), int(cell_el.get("colspan", 1))
-            cells.append(_GridCell(cell_el, r, c, rs, cs))
-            for dr in range(rs):
-                for dc in range(cs):
-                    occupied.add((r + dr, c + dc))
-            c += cs
-            n_cols = max(n_cols, c)
-    return cells, len(trs), n_cols, header_rows
-
-
 def _text_width(text: str) -> float:
     """Width in 字 (full-width characters); ASCII letters and digits count about half."""
     return sum(0.55 if ord(ch) < 0x2E80 else 1.0 for ch in text.strip(HTML_SPACE))
 
 
 def _column_widths(cells: list[_GridCell], n_cols: int, total_mm: float, profile: Profile,
-                   style: dict) -> list[float]:
+                   style: dict, margin_mm: float = CELL_MARGIN_MM) -> list[float]:
     """Column widths (mm): body text on one line where it can be, and no column narrower than the
     widest run of its header that may not be broken (so no cell needs a break against GB/T 15834)."""
     size = style["size_pt"]
     wanted = [2.5] * n_cols      # in 字 of the table's size
-    minimum = [0.0] * n_cols     # in mm
+    floors = [[0.0] * n_cols for _ in HEAD_UNITS]  # in mm, per tier of HEAD_UNITS (units whole first)
     for cell in cells:
         if cell.colspan != 1:
             continue
@@ -171,11 +129,21 @@ def _column_widths(cells: list[_GridCell], n_cols: int, total_mm: float, profile
         longest = max((_text_width(t) for t in lines), default=0)
         want = min(longest + 1.5, 20) if cell.el.tag == "td" else min(longest / 2, 6)
         wanted[cell.col] = max(wanted[cell.col], want)
-        tightest = max((unbreakable_width(t, metrics, size) for t in lines), default=0) / PT_PER_MM
-        minimum[cell.col] = max(minimum[cell.col], tightest + 2 * CELL_MARGIN_MM + 2.0)
+        for tier, floor in enumerate(floors):
+            if cell.el.tag == "th":
+                tightest = max((head_unbreakable_width(t, metrics, size, tier) for t in lines), default=0)
+            else:
+                tightest = max((unbreakable_width(t, metrics, size) for t in lines), default=0)
+            floor[cell.col] = max(floor[cell.col], tightest / PT_PER_MM + 2 * margin_mm + 2.0)
+    tier = next((t for t, f in enumerate(floors) if sum(f) < total_mm), len(floors) - 1)
+    minimum = floors[tier]
     widths = [total_mm * w / sum(wanted) for w in wanted]
+    head_metrics = metrics_for(*profile.pdf_font_chain(style["header_font"]))
+    body_metrics = metrics_for(*profile.pdf_font_chain(style["font"]))
     if sum(minimum) >= total_mm:  # cannot honour every minimum: share the width by the minimums
-        return [total_mm * m / sum(minimum) for m in minimum]
+        widths = [total_mm * m / sum(minimum) for m in minimum]
+        return _fit_heads_for_libreoffice(widths, [0.0] * n_cols, cells, head_metrics, size, margin_mm, tier,
+                                          body_metrics)
     short = [i for i in range(n_cols) if widths[i] < minimum[i]]
     if short:  # widen the tight columns, take the room from the others in proportion
         extra = sum(minimum[i] - widths[i] for i in short)
@@ -185,6 +153,86 @@ def _column_widths(cells: list[_GridCell], n_cols: int, total_mm: float, profile
             widths[i] = minimum[i]
         for i in rest:
             widths[i] -= extra * (widths[i] - minimum[i]) / spare if spare > 0 else 0
+    return _fit_heads_for_libreoffice(widths, minimum, cells, head_metrics, size, margin_mm, tier,
+                                          body_metrics)
+
+
+# A table head wraps by itself in the DOCX, so where its lines break is the program's choice; the
+# writer makes a column a little wider or narrower where LibreOffice's own breaking (simulated here:
+# as many characters as fit, its kinsoku rules) would break inside a unit of the head ("（市、" / "区）")
+# or around "·" (U+00B7), which LibreOffice 7.4 breaks before and after between Chinese characters
+# although GB/T 15834 and Word's kinsoku forbid it (docs/docx-in-office-programs.md)
+LIBREOFFICE_BREAKS_AROUND = set("·")
+
+
+def _allowed_breaks(text: str, tier: int) -> set[int]:
+    """Positions (break before text[i]) that no unit of the head's tier and no Latin run forbids; inside
+    a unit of tier 1 a break may follow its "/" or "：" only."""
+    forbidden: set[int] = set()
+    patterns = [re.compile(LATIN_RUN)] + ([BRACKET_UNIT] if HEAD_UNITS[tier] is not None else [])
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            for i in range(m.start() + 1, m.end()):
+                if not (pattern is BRACKET_UNIT and tier == 1 and text[i - 1] in "/："):
+                    forbidden.add(i)
+    return set(range(1, len(text))) - forbidden
+
+
+def _libreoffice_breaks_badly(texts: list[str], metrics, size_pt: float, width_mm: float, tier: int) -> bool:
+    """Would LibreOffice's own breaking of these head lines, at this content width (±0.3 mm), break
+    inside a unit (see _allowed_breaks) or put a LIBREOFFICE_BREAKS_AROUND character at a line's edge?"""
+    no_start = NO_LINE_START - LIBREOFFICE_BREAKS_AROUND
+    no_end = NO_LINE_END - LIBREOFFICE_BREAKS_AROUND
+    for text in texts:
+        allowed = _allowed_breaks(text, tier)
+        for slack in (-0.3, 0.0, 0.3):
+            lines = [line.text for line in break_paragraph(text, metrics, size_pt, (width_mm + slack) * PT_PER_MM,
+                                                           0, 0, no_start, no_end)]
+            breaks = [sum(len(line) for line in lines[:k]) for k in range(1, len(lines))]
+            if any(b not in allowed for b in breaks) or \
+                    any(line[0] in LIBREOFFICE_BREAKS_AROUND for line in lines[1:]) or \
+                    any(line[-1] in LIBREOFFICE_BREAKS_AROUND for line in lines[:-1]):
+                return True
+    return False
+
+
+def _fit_heads_for_libreoffice(widths: list[float], minimum: list[float], cells: list[_GridCell],
+                               metrics, size_pt: float, margin_mm: float, tier: int,
+                               body_metrics=None) -> list[float]:
+    """Move a column's width by up to 12 mm, to or from another column (whose head stays well
+    broken and whose body cells stay on one line), where LibreOffice would break its head badly
+    (_libreoffice_breaks_badly)."""
+    widths = list(widths)
+    one_line = [0.0] * len(widths)   # a column's body cells on one line
+    for c in cells:
+        if c.colspan == 1 and c.el.tag == "td" and body_metrics is not None:
+            text = "".join(c.el.itertext()).strip()
+            one_line[c.col] = max(one_line[c.col], body_metrics.width(text, size_pt) / PT_PER_MM + 2 * margin_mm + 1)
+    minimum = [max(m, min(o, w)) for m, o, w in zip(minimum, one_line, widths)]
+    heads = [[t.strip() for c in cells if c.col == col and c.colspan == 1 and c.el.tag == "th"
+              for t in c.el.itertext() if t.strip()] for col in range(len(widths))]
+
+    def bad(col: int, width: float) -> bool:
+        return bool(heads[col]) and _libreoffice_breaks_badly(heads[col], metrics, size_pt, width - 2 * margin_mm, tier)
+
+    for col in range(len(widths)):
+        if not heads[col] or not bad(col, widths[col]):
+            continue
+        done = False
+        for step in range(1, 49):
+            for delta in (0.25 * step, -0.25 * step):
+                if widths[col] + delta < minimum[col] or bad(col, widths[col] + delta):
+                    continue
+                donors = sorted((i for i in range(len(widths)) if i != col), key=lambda i: minimum[i] - widths[i])
+                donor = next((i for i in donors if widths[i] - delta >= minimum[i] and
+                              (bad(i, widths[i]) or not bad(i, widths[i] - delta))), None)
+                if donor is not None:
+                    widths[col] += delta
+                    widths[donor] -= delta
+                    done = True
+                    break
+            if done:
+                break
     return widths
 
 
@@ -220,7 +268,8 @@ class DocxWriter:
 
     # -- document and sections -----------------------------------------------------------------
     def write(self, html: str, target: Path, title: str = "") -> None:
-        root = lxml.html.document_fromstring(html)
+        # titles carry the line breaks the PDF prints (GB/T 9704 7.3.1), not Word's or LibreOffice's
+        root = lxml.html.document_fromstring(apply_title_breaks(html, self.profile))
         doc = Document()
         self._setup_styles(doc)
         doc.settings.odd_and_even_pages_header_footer = True
@@ -309,17 +358,24 @@ class DocxWriter:
             cell = table.cell(0, 0)
             cell.width = Mm(size_mm * 1.5)
             docx_oxml.cell_text_top_to_bottom(cell)
-            self._page_number_paragraph(cell.paragraphs[0], align, indent_mm=0)
+            self._page_number_paragraph(cell.paragraphs[0], align, indent_mm=0, turned=True)
 
-    def _page_number_paragraph(self, para, align: str, indent_mm: float) -> None:
+    def _page_number_paragraph(self, para, align: str, indent_mm: float, turned: bool = False) -> None:
         pn = self.profile.page_number
         font = self.profile.docx_font(pn["font"])
         before, _, after = pn["text"].partition("{page}")
         _format_paragraph(para, pitch_pt=pn["size_pt"] * 1.2, align=align,
                           left_mm=indent_mm if align == "left" else 0, right_mm=indent_mm if align == "right" else 0)
-        docx_oxml.set_run_font(para.add_run(before), font, pn["size_pt"])
+        runs = [para.add_run(before)]
         docx_oxml.add_field(para, "PAGE", font, pn["size_pt"])
-        docx_oxml.set_run_font(para.add_run(after), font, pn["size_pt"])
+        runs.append(para.add_run(after))
+        for run in runs:
+            docx_oxml.set_run_font(run, font, pn["size_pt"])
+            if turned:
+                # LibreOffice draws no 一字线 (U+2014) of a CJK font in turned (tbRl) text, so the
+                # landscape number read a bare "31": the dashes are set in a Western font there,
+                # which it turns like the portrait pages' dashes (docs/docx-in-office-programs.md)
+                docx_oxml.latin_run_font(run, pn.get("turned_dash_font", "Times New Roman"))
 
     def _page_numbers(self, section) -> None:
         pn = self.profile.page_number
@@ -396,6 +452,22 @@ class DocxWriter:
                 out.append(line.text)
         return out
 
+    def _head_paragraphs(self, cell, para, pieces: list, font: str, style: dict, align: str,
+                         spacing: float | None, snap_off: bool) -> None:
+        lines: list[list[str]] = [[]]
+        for piece in pieces:
+            if piece is None:
+                lines.append([])
+            else:
+                lines[-1].append(piece)
+        for n, line in enumerate(lines):
+            if n:
+                para = cell.add_paragraph()
+                _format_paragraph(para, pitch_pt=style["line_pitch_pt"], align=align)
+                if snap_off:
+                    docx_oxml.disable_snap_to_grid(para)
+            _fill_paragraph(para, line, self.profile.docx_font(font), style["size_pt"], spacing)
+
     def _imprint(self, doc, table_el) -> None:
         """版记: rules thick/thin/thick, 4号仿宋, 1 字 in from both sides, its last rule on the 版心 bottom.
 
@@ -466,8 +538,12 @@ class DocxWriter:
         margins = self.profile.page["landscape_margins_mm" if orientation == "landscape" else "margins_mm"]
         page_w = self.profile.page["height_mm" if orientation == "landscape" else "width_mm"]
         type_width = page_w - margins["left"] - margins["right"]
+        margin_mm = CELL_MARGIN_MM
+        if not table_el.get("data-block") and any(c.el.tag == "th" for c in cells):
+            margin_mm = DATA_CELL_MARGIN_PT / PT_PER_MM
+            docx_oxml.cell_margins(table, DATA_CELL_MARGIN_PT)
         widths = [Mm(w) for w in _set_widths(table_el, n_cols, type_width)
-                  or _column_widths(cells, n_cols, type_width, self.profile, style)]
+                  or _column_widths(cells, n_cols, type_width, self.profile, style, margin_mm)]
         for i, column in enumerate(table.columns):
             column.width = widths[i]  # w:gridCol, which LibreOffice follows
         # cell objects taken once: table.cell() re-walks the whole table on every call
@@ -488,9 +564,15 @@ class DocxWriter:
             if not table_el.get("data-block"):  # text of a data-block table stays on the body grid
                 docx_oxml.disable_snap_to_grid(para)
             font = style["header_font"] if spec.el.tag == "th" else style["font"]
-            width_mm = sum(w.mm for w in widths[spec.col:spec.col + spec.colspan]) - 2 * CELL_MARGIN_MM
-            pieces = self._cell_lines(_inline_pieces(spec.el), font, style["size_pt"], width_mm)
-            _fill_paragraph(para, pieces, self.profile.docx_font(font), style["size_pt"], spacing)
+            if spec.el.tag == "th":
+                # a head wraps by itself (no w:br); each line the template or the data set apart
+                # ("PM2.5" / "（微克/立方米）") is a paragraph of its own
+                self._head_paragraphs(cell, para, _inline_pieces(spec.el), font, style, align, spacing,
+                                      snap_off=not table_el.get("data-block"))
+            else:
+                width_mm = sum(w.mm for w in widths[spec.col:spec.col + spec.colspan]) - 2 * margin_mm
+                pieces = self._cell_lines(_inline_pieces(spec.el), font, style["size_pt"], width_mm)
+                _fill_paragraph(para, pieces, self.profile.docx_font(font), style["size_pt"], spacing)
             if not table_el.get("data-block"):
                 docx_oxml.center_cell_vertically(cell)
             if "missing" in (spec.el.get("class") or "").split():

@@ -66,6 +66,13 @@ def set_rpr_font(rpr, name: str, size_pt: float, char_spacing_pt: float | None =
         _put(rpr, "w:spacing", RPR_ORDER, val=str(round(char_spacing_pt * 20)))
 
 
+def latin_run_font(run, name: str) -> None:
+    """The run's Western slots (w:ascii, w:hAnsi) in `name`; w:eastAsia and the East Asian hint stay."""
+    fonts = run._r.get_or_add_rPr().find(qn("w:rFonts"))
+    fonts.set(qn("w:ascii"), name)
+    fonts.set(qn("w:hAnsi"), name)
+
+
 def set_doc_grid(section, line_pitch_pt: float) -> None:
     sect_pr = section._sectPr
     grid = sect_pr.find(qn("w:docGrid"))
@@ -168,6 +175,16 @@ def table_rules(table, top_pt: float, inside_pt: float, bottom_pt: float) -> Non
             el.set(qn("w:space"), "0")
             el.set(qn("w:color"), "000000")
         borders.append(el)
+
+
+def cell_margins(table, left_right_pt: float) -> None:
+    """Left and right margins of every cell of the table (w:tblCellMar), as the PDF's cell padding."""
+    margins = _put(table._tbl.tblPr, "w:tblCellMar", TBLPR_ORDER)
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(round(left_right_pt * 20)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
 
 
 def float_table_on_page(table, x_mm: float, y_mm: float) -> None:

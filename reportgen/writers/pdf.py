@@ -9,9 +9,12 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import lxml.html
+
 from .. import resources
 from ..profile import Profile
 from .pdf_grid import apply_grid
+from .title_lines import apply_title_breaks
 from ..render import TEMPLATES_DIR
 
 
@@ -67,12 +70,58 @@ def _stylesheet(css: str):
     return stylesheet, font_config
 
 
+SPILL_ROWS = 2  # a table whose last page holds this many body rows or fewer is fitted
+
+
+def spilled_tables(document) -> dict[str, str]:
+    """{data-index: orientation} of the annex tables whose last page holds only a row or two (at
+    most SPILL_ROWS) under the repeated head."""
+    from weasyprint.formatting_structure import boxes
+
+    rows_per_page: dict[str, list[int]] = {}
+    orientation: dict[str, str] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if isinstance(box, boxes.TableBox) and box.element is not None and box.element.get("data-index"):
+                rows = sum(len(group.children) for group in box.children
+                           if isinstance(group, boxes.TableRowGroupBox) and not group.is_header)
+                rows_per_page.setdefault(box.element.get("data-index"), []).append(rows)
+                orientation[box.element.get("data-index")] = box.element.get("data-orientation") or "portrait"
+    return {i: orientation[i] for i, rows in rows_per_page.items()
+            if len(rows) > 1 and rows[-1] <= SPILL_ROWS < sum(rows[:-1])}
+
+
+def fit_tables(html: str, pitches: dict[str, float]) -> str:
+    """The HTML with the cells of the given annex tables (by data-index) set at the given line pitch."""
+    doc = lxml.html.document_fromstring(html)
+    for table in doc.iter("table"):
+        if table.get("data-index") in pitches:
+            for cell in table.iter("th", "td"):
+                cell.set("style", f"line-height: {pitches[table.get('data-index')]:g}pt; " + (cell.get("style") or ""))
+    return lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def _fitting_pitches(profile: Profile, orientation: str) -> list[float]:
+    """Line pitches to try for a spilling table, loosest first: 1 pt steps down to fit_line_pitch_pt."""
+    style = profile.tables.get(orientation, {})
+    pitch, tightest = style.get("line_pitch_pt"), style.get("fit_line_pitch_pt")
+    if not pitch or not tightest:
+        return []
+    steps = []
+    while (pitch := round(pitch - 1, 2)) > tightest:
+        steps.append(pitch)
+    return steps + [tightest]
+
+
 def write_pdf(html: str, target: Path, profile: "Profile | None" = None) -> int:
-    """Write the PDF; return its page count. With a profile, body lines are set on the 22 × 28 grid."""
+    """Write the PDF; return its page count. With a profile, body lines are set on the 22 × 28 grid,
+    titles are broken by GB/T 9704 7.3.1, and a table that would leave a row or two on a page of
+    their own is set at the profile's tighter table line pitch (fit_line_pitch_pt) if that keeps
+    them on the page before."""
     from weasyprint import HTML
 
     if profile is not None:
-        html = apply_grid(html, profile)
+        html = apply_grid(apply_title_breaks(html, profile), profile)
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     options = {}
@@ -81,6 +130,18 @@ def write_pdf(html: str, target: Path, profile: "Profile | None" = None) -> int:
         stylesheet, font_config = _stylesheet(styles[0])
         html = STYLE_ELEMENT.sub("", html, count=1)
         options = {"stylesheets": [stylesheet], "font_config": font_config}
-    document = HTML(string=html, base_url=str(TEMPLATES_DIR) + "/", url_fetcher=safe_url_fetcher()).render(**options)
+
+    def render(source: str):
+        return HTML(string=source, base_url=str(TEMPLATES_DIR) + "/", url_fetcher=safe_url_fetcher()).render(**options)
+
+    document = render(html)
+    if profile is not None and (spilled := spilled_tables(document)):
+        steps = {i: _fitting_pitches(profile, o) for i, o in spilled.items()}
+        steps = {i: s for i, s in steps.items() if s}
+        for step in range(max(map(len, steps.values()), default=0)):
+            fitted = render(fit_tables(html, {i: s[min(step, len(s) - 1)] for i, s in steps.items()}))
+            if not spilled_tables(fitted).keys() & spilled.keys() and len(fitted.pages) <= len(document.pages):
+                document = fitted
+                break
     document.write_pdf(target)
     return len(document.pages)

@@ -4,17 +4,23 @@ Takes the rendered HTML and returns HTML whose body paragraphs hold one <span cl
 line, each with the letter-spacing that makes it end on the 版心's right edge, separated by <br>. The
 text itself is unchanged and in reading order. The DOCX writer reads the original HTML: Word and
 LibreOffice break and justify lines themselves.
+
+Table heads: units in brackets ("（微克/立方米）") go in no-wrap spans, whole or — in a table too
+crowded for that — in pieces that break only after their "/" or "："; annex tables get a data-index
+by which write_pdf finds them on the laid-out pages.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import lxml.html
 
 from ..profile import PT_PER_MM, Profile
 from ..fonts import metrics_for
-from .cjk_lines import break_paragraph
+from .cjk_lines import HEAD_UNITS, break_paragraph, head_unbreakable_width
+from .table_grid import table_grid
 
 GRID_TAGS = {"p", "h1", "h2", "h3"}
 # Pango breaks around U+00B7 (辆·次), which GB/T 15834 forbids at either end of a line
@@ -87,8 +93,35 @@ def _grid_block(profile: Profile, el) -> dict | None:
     return block
 
 
+CELL_PADDING_PT = 4.75  # table.annex-table th/td: 2 pt padding each side and a 0.75 pt rule
+
+
+def _head_unit_pattern(table, profile: Profile, orientation: str) -> re.Pattern | None:
+    """The units of the table's heads to keep on one line (a tier of HEAD_UNITS): the first tier
+    whose unbreakable pieces and the unbroken body cells fit the 版心 together. (Runs of Latin letters
+    and digits, "PM2.5", need no span: Pango does not break them.)"""
+    style = profile.tables.get(table.get("data-orientation") or orientation) or profile.tables["portrait"]
+    size = style["size_pt"]
+    cells, _, n_cols, _ = table_grid(table)
+    head = metrics_for(*profile.pdf_font_chain(style["header_font"]))
+    body = metrics_for(*profile.pdf_font_chain(style["font"]))
+    for tier, pattern in enumerate(HEAD_UNITS):
+        need = [0.0] * n_cols
+        for cell in cells:
+            if cell.colspan != 1:
+                continue
+            for text in cell.el.itertext():
+                w = head_unbreakable_width(text, head, size, tier) if cell.el.tag == "th" \
+                    else body.width(text.strip(), size)
+                need[cell.col] = max(need[cell.col], w + CELL_PADDING_PT)
+        if sum(need) <= profile.type_area_pt(orientation):
+            return pattern
+    return None
+
+
 def apply_grid(html: str, profile: Profile) -> str:
     doc = lxml.html.document_fromstring(html)
+    annex_tables = itertools.count()
     char_mm = profile.char_mm()
     spacing = profile.grid["char_spacing_pt"]
     for part in doc.body.iter("section"):
@@ -116,6 +149,14 @@ def apply_grid(html: str, profile: Profile) -> str:
                 el.append(span)
                 if n < len(lines) - 1:
                     el.append(lxml.html.Element("br"))
+        for table in part.iter("table"):
+            if "annex-table" in (table.get("class") or "").split():
+                table.set("data-index", str(next(annex_tables)))  # found again in the laid-out pages (pdf.py)
+            if table.find(".//th") is None:
+                continue
+            units = _head_unit_pattern(table, profile, part.get("data-orientation", "portrait"))
+            for cell in table.iter("th") if units is not None else ():
+                _wrap_matches(cell, units, "keep-together")
         for cell in part.iter("td", "th"):
             _wrap_matches(cell, KEEP_TOGETHER, "keep-together")
     return lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
