@@ -28,6 +28,23 @@ imprint:
 """
 
 
+# The fast lane, `pytest -m "not slow"` (well under a minute): tests/unit/ and these modules, which load,
+# check and compute without building documents. Every other module is marked slow: a new module is
+# slow until it is listed here, so the fast lane stays fast.
+FAST_MODULES = {
+    "test_bad_plan_data", "test_bad_submissions", "test_cli_messages", "test_number_parsing", "test_profile",
+    "test_safety", "test_submission_form", "test_submissions", "test_validation", "test_xlsx_injection",
+    "test_sample_submissions", "test_web_accounts", "test_cjk_lines",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.fspath))
+        if path.parent.name != "unit" and path.stem not in FAST_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The default data set built once for the whole session: {"pdf": Path, "docx": Path, "result": …}."""
