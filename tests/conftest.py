@@ -55,6 +55,17 @@ def built(tmp_path_factory):
     return {"pdf": pdf, "docx": docx, "result": result, "out": out}
 
 
+@pytest.fixture(scope="session")
+def full_build(tmp_path_factory):
+    """Every document of the default data set (--allow-incomplete), built once for the session and shared
+    by the tests that only read full outputs: {"out": Path, "result": BuildResult}. A test that changes
+    data or outputs builds its own."""
+    out = tmp_path_factory.mktemp("full-build")
+    result = build(DATA, out, allow_incomplete=True)
+    assert not result.failed, result.failed
+    return {"out": out, "result": result}
+
+
 @pytest.fixture
 def data_copy(tmp_path):
     """A writable copy of the default data set, for tests that break it."""

@@ -9,7 +9,6 @@ from openpyxl import load_workbook
 
 from conftest import DATA
 from helpers import docx_text, libreoffice_to_pdf, pdf_pages_text, pdf_text
-from reportgen.build import build
 from reportgen.cli import main
 from reportgen.compute.unit_rows import rows_for_unit
 from reportgen.load.letters import find_plan_item
@@ -17,11 +16,10 @@ from reportgen.load.plan import load_plan
 
 
 @pytest.fixture(scope="module")
-def letters(tmp_path_factory):
-    out = tmp_path_factory.mktemp("letters")
-    result = build(DATA, out, kinds=("letters", "tasks", "tables"), allow_incomplete=True)
+def letters(full_build):
+    """The letters, task lists and 附件数据 of the session's full build."""
     plan, _ = load_plan(DATA)
-    return {"out": out / "2021", "result": result, "plan": plan}
+    return {"out": full_build["out"] / "2021", "result": full_build["result"], "plan": plan}
 
 
 def flat(text: str) -> str:
@@ -287,7 +285,6 @@ def test_signing_block_leaves_room_for_the_seals(letters, name):
         assert right - label[1] >= 40 * mm, (party, (right - label[1]) / mm)
     # and the DOCX: three empty lines between each party's name and its signature line
     from docx import Document
-    from docx.oxml.ns import qn
 
     table = Document(str(pdf.with_suffix(".docx"))).tables[-1]
     for column in range(2):
