@@ -362,7 +362,7 @@ def build_command(data_dir: Path, out_dir: Path, profile_path: Path | None, allo
                force=force)
 
 
-@main.command(help="生成目标责任书（每个单位PDF和DOCX各一份）和各单位附件数据（XLSX）；"
+@main.command(short_help="生成目标责任书和各单位附件数据。", help="生成目标责任书（每个单位PDF和DOCX各一份）和各单位附件数据（XLSX）；"
                    "不指定 --unit 时生成全部单位（units.csv 中的设区市和县（市、区））及各部门任务分工。")
 @data_option
 @out_option
@@ -377,7 +377,7 @@ def letters(data_dir: Path, out_dir: Path, profile_path: Path | None, allow_inco
                allow_incomplete=allow_incomplete, force=force)
 
 
-@main.command(help="按 GB/T 9704-2012 测量已生成的 PDF 或 DOCX（DOCX 先用 LibreOffice 转成 PDF），逐项列出实测值、"
+@main.command(short_help="按 GB/T 9704-2012 检查已生成的 PDF 或 DOCX 的版式。", help="按 GB/T 9704-2012 测量已生成的 PDF 或 DOCX（DOCX 先用 LibreOffice 转成 PDF），逐项列出实测值、"
                    "要求和是否通过。有硬性检查不通过时退出码为1。")
 @click.argument("files", nargs=-1, required=True, metavar="文件...", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @profile_option
@@ -457,7 +457,7 @@ def bulletin(data_dir: Path, out_dir: Path, profile_path: Path | None, months, f
                kinds=("bulletins",), months=months, force=force)
 
 
-@main.command(help="导入某市某月的报送表（XLSX，或 UTF-8/GBK 编码的 CSV）。检查无误后保存为该市该月的新版本，"
+@main.command(short_help="导入某市某月的报送表，检查无误后保存为新版本。", help="导入某市某月的报送表（XLSX，或 UTF-8/GBK 编码的 CSV）。检查无误后保存为该市该月的新版本，"
                    "原有版本全部保留；有错误时列出文件、行、列和原因，退出码为2，不保存。")
 @data_option
 @click.argument("file", metavar="报送表文件", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -487,6 +487,15 @@ def submit(data_dir: Path, file: Path, month: str, city: str | None) -> None:
                f"保存为 {stored.path}")
     if stored.revision > 1:
         click.echo(f"此前的{stored.revision - 1}个版本均保留；生成通报时使用第{stored.revision}版（最新版）。")
+        from .load.submissions import emptied_since_previous
+
+        previous, emptied = emptied_since_previous(data_dir, stored, plan.units, plan.annex_for_role("projects"))
+        if emptied:
+            click.echo(f"[提醒] 第{previous}版填了、本版空着的数值（{len(emptied)}项），通报中将按未填报处理，请核对是否漏填：")
+            for unit, header in emptied[:30]:
+                click.echo(f"  {unit} {header}")
+            if len(emptied) > 30:
+                click.echo(f"  ……共{len(emptied)}项")
     from .load.issued import bulletin_records, load_issue_records
     from .problems import Problems
 
@@ -527,7 +536,7 @@ def submissions(data_dir: Path, month: str) -> None:
     click.echo(f"共{len(plan.units.cities)}个设区市，已报送{n}个。")
 
 
-@main.command(help="为逾期未报送某月数据的设区市各生成一份催报通知（PDF和DOCX，写入输出目录的 <年>/催报通知/）。"
+@main.command(short_help="为逾期未报送某月数据的设区市生成催报通知。", help="为逾期未报送某月数据的设区市各生成一份催报通知（PDF和DOCX，写入输出目录的 <年>/催报通知/）。"
                    "报送截止日为次月的 bulletin.yaml 中 submission_due_day 日（默认10日）；未到截止日或各市都已报送时不生成，退出码为2。")
 @data_option
 @out_option
@@ -600,7 +609,7 @@ def _compare_or_exit(old: str, new: str, data_dir: Path, profile):
 VERSIONS_HELP = "OLD、NEW 可以是两个数据文件夹，也可以是 --data 所在 git 仓库的两个版本（提交号、分支、标签，如 HEAD~1 HEAD）。"
 
 
-@main.command(help="比较数据的两个版本：列出每一处修改的数值（单位、附件或报送月份、项目、原值 → 新值）、"
+@main.command(short_help="比较数据的两个版本：修改的数值、随之变化的合计和排名、受影响的文件。", help="比较数据的两个版本：列出每一处修改的数值（单位、附件或报送月份、项目、原值 → 新值）、"
                    "随之变化的合计和排名，以及受影响的文件。" + VERSIONS_HELP)
 @data_option
 @profile_option
@@ -638,7 +647,7 @@ def diff(data_dir: Path, profile_path: Path | None, old: str, new: str) -> None:
                 click.echo(f"  {name}")
 
 
-@main.command(name="revision-note", help="把两个数据版本之间的修改写成《修订说明》（PDF和DOCX），可随重新生成的文件一并印发。"
+@main.command(name="revision-note", short_help="把两个数据版本之间的修改写成《修订说明》（PDF和DOCX）。", help="把两个数据版本之间的修改写成《修订说明》（PDF和DOCX），可随重新生成的文件一并印发。"
                                          + VERSIONS_HELP)
 @data_option
 @out_option
@@ -681,7 +690,7 @@ def revision_note(data_dir: Path, out_dir: Path, profile_path: Path | None, date
         click.echo("说明中列出的重新制作的文件，请用 reportgen build 按修订后的数据生成，与说明一并印发。")
 
 
-@main.group(cls=Group, help="印发文件：由办公室给出文号和成文日期，生成正式文件并存档（数据目录的 issued/ 中）。"
+@main.group(cls=Group, short_help="印发文件：给出文号和成文日期，生成正式文件并存档。", help="印发文件：由办公室给出文号和成文日期，生成正式文件并存档（数据目录的 issued/ 中）。"
                             "已印发的文件以后不再重新生成；数据有变化时，生成时会指出哪些已印发文件与数据不符。")
 def issue() -> None:
     pass
@@ -790,7 +799,7 @@ database_option = click.option("--database", default=None, metavar="URL",
                                     "也可用环境变量 REPORTGEN_WEB_DATABASE 指定，如 postgresql://…）")
 
 
-@main.command(help="启动网页版：各设区市填报员在网页上下载空白报送表、上传报送表、查看报送记录、下载本市的目标责任书和已印发的通报；"
+@main.command(short_help="启动网页版（各市上传报送表，省大气办审核、印发和下载）。", help="启动网页版：各设区市填报员在网页上下载空白报送表、上传报送表、查看报送记录、下载本市的目标责任书和已印发的通报；"
                    "省大气办查看各月报送情况、比较修订、预览和印发通报、生成目标责任书、下载生成的文件。账号先用 reportgen users add 建立。")
 @data_option
 @database_option

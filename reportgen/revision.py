@@ -149,12 +149,13 @@ def compare_versions(old_spec: str, new_spec: str, data_dir: Path, profile: Prof
 
 
 def write_revision_note(report: RevisionReport, profile: Profile, out_dir: Path, date, old_label: str,
-                        new_label: str) -> list[Path]:
+                        new_label: str, subject: str = "") -> list[Path]:
     """修订说明 as PDF and DOCX into <out>/<year>/修订说明/, written atomically; a second note of the same
     day gets its own name, never the first one's."""
     from .dated_documents import write_dated_document
     from .views.revision_view import revision_view
 
     view = revision_view(report, profile, date, old_label, new_label)
-    return write_dated_document(f"{report.plan.year}/修订说明", f"修订说明-{date:%Y%m%d}", view["title"],
+    name = f"修订说明-{date:%Y%m%d}" + (f" {subject}" if subject else "")     # subject: e.g. 南京市2021年5月报送
+    return write_dated_document(f"{report.plan.year}/修订说明", name, view["title"],
                                 "revision.html.j2", view, profile, out_dir, date)

@@ -160,8 +160,12 @@ def test_city_uploads_and_office_sees_it(server, tmp_path):
         assert "报送表有1处错误，未保存" in text
         rows = driver.find_elements(By.CSS_SELECTOR, "#problems tbody tr")
         cells = [c.text for c in rows[0].find_elements(By.TAG_NAME, "td")]
-        assert cells[0] == wrong.name and cells[1] == "4" and cells[2].startswith("PM2.5浓度")
-        assert "“35,2”含逗号" in cells[3] and "小数点请用“.”" in cells[3]
+        assert f"文件“{wrong.name}”" in text
+        assert cells[0] == "4" and cells[1].startswith("PM2.5浓度")
+        assert "“35,2”含逗号" in cells[2] and "小数点请用“.”" in cells[2]
+        # on a phone the reason is on screen, not pushed off it by the other columns
+        reason = rows[0].find_elements(By.TAG_NAME, "td")[2]
+        assert reason.rect["x"] + 40 < PHONE[0], reason.rect
         assert "本月尚未报送" in text and stored_files(project) == []
         _shot(driver, "city-upload-errors-phone", PHONE)
 

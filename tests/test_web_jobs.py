@@ -179,10 +179,16 @@ def test_issuing_on_the_web_and_the_citys_downloads(project, blank):
     app = web_app.create_app(load_project(project / "reportgen.yaml"))
     office = signed_in(app, "office")
     today = dt.date.today()
-    bad = job_id(office.post(f"/office/month/{MONTH}/issue", data={"csrf": office_csrf(office), "number": "苏大气办2021第5号",
-                                                                    "date": today.isoformat()}, follow_redirects=False))
+    # a 文号 that cannot be right is refused on the form itself, before any job starts
+    bad = office.post(f"/office/month/{MONTH}/issue", data={"csrf": office_csrf(office), "number": "苏大气办2021第5号",
+                                                             "date": today.isoformat()}, follow_redirects=False)
+    assert bad.status_code == 422 and "文号“苏大气办2021第5号”格式不对" in bad.text and "未印发" in bad.text
+    # a date the data contradicts is found by the job (it reads the data)
+    early = job_id(office.post(f"/office/month/{MONTH}/issue", data={"csrf": office_csrf(office),
+                                                                      "number": "苏大气办〔2021〕104号",
+                                                                      "date": "2021-06-01"}, follow_redirects=False))
     app.state.jobs.wait()
-    assert "未印发：文号“苏大气办2021第5号”格式不对" in office.get(f"/office/jobs/{bad}").text
+    assert "未印发：" in office.get(f"/office/jobs/{early}").text
     number = f"苏大气办〔{today.year}〕105号"
     good = job_id(office.post(f"/office/month/{MONTH}/issue", data={"csrf": office_csrf(office), "number": number,
                                                                      "date": today.isoformat()}, follow_redirects=False))
@@ -190,11 +196,17 @@ def test_issuing_on_the_web_and_the_citys_downloads(project, blank):
     assert f"已印发《关于2021年5月全省环境空气质量状况的通报》（{number}" in office.get(f"/office/jobs/{good}").text
     month_page = office.get(f"/office/month/{MONTH}").text
     assert "本月通报已印发" in month_page and number in month_page and 'id="issue-form"' not in month_page
-    again = job_id(office.post(f"/office/month/{MONTH}/issue", data={"csrf": office_csrf(office),
-                                                                      "number": f"苏大气办〔{today.year}〕106号",
-                                                                      "date": today.isoformat()}, follow_redirects=False))
-    app.state.jobs.wait()
-    assert "的通报已于" in office.get(f"/office/jobs/{again}").text
+    # a city revising the month after the issue is told the issued bulletin stays as it is
+    nanjing = signed_in(app, "nanjing")
+    csrf = csrf_of(nanjing.get(f"/city/南京市/{MONTH}").text)
+    page = nanjing.post(f"/city/南京市/{MONTH}/upload", data={"csrf": csrf, "city": "南京市"},
+                        files={"file": ("form.xlsx", fill_form(blank, pm25="33.3"))}).text
+    assert f"本月通报已印发</strong>（{number}" in page and "已印发的通报不会改动" in page
+    assert "印发后收到的新数据：南京市第" in office.get(f"/office/month/{MONTH}").text
+    again = office.post(f"/office/month/{MONTH}/issue", data={"csrf": office_csrf(office),
+                                                               "number": f"苏大气办〔{today.year}〕106号",
+                                                               "date": today.isoformat()}, follow_redirects=False)
+    assert again.status_code == 409 and "2021年5月的通报已于" in again.text and "同一月份只能印发一次" in again.text
 
     # a city sees the issued bulletin and its own letters, not another city's
     out = project / "output" / "2021"
@@ -253,3 +265,28 @@ def test_reminders_for_the_cities_that_have_not_sent(project):
         assert "宿迁市" in page and 'id="remind"' not in page
     finally:
         shutil.move(project / "宿迁市-aside", may / "宿迁市")
+
+
+def test_an_upload_that_leaves_out_what_the_last_revision_gave_is_flagged(project, blank):
+    """The sample revision of 南京市 gives PM10 and the project counts; a form with only PM2.5 and the days
+    is stored, and the page names what it left empty. A form giving days instead of the typed rate does
+    not count as leaving the rate out."""
+    app = web_app.create_app(load_project(project / "reportgen.yaml"))
+    client = signed_in(app, "nanjing")
+    sample = sorted((CHECKOUT.root / "data" / "jiangsu-2021" / "submissions" / MONTH / "南京市").glob("r*"))[-1]
+    csrf = csrf_of(client.get(f"/city/南京市/{MONTH}").text)
+    page = client.post(f"/city/南京市/{MONTH}/upload", data={"csrf": csrf, "city": "南京市"},
+                       files={"file": ("full.xlsx", sample.read_bytes())}).text
+    assert "已保存为第" in page or "是同一个文件" in page
+    csrf = csrf_of(client.get(f"/city/南京市/{MONTH}").text)
+    page = client.post(f"/city/南京市/{MONTH}/upload", data={"csrf": csrf, "city": "南京市"},
+                       files={"file": ("form.xlsx", fill_form(blank, pm25="30.1"))}).text
+    assert "已保存为第" in page and "请核对是否漏填" in page
+    emptied = re.search(r'<div class="warning" id="emptied">(.*?)</div>', page, re.S).group(1)
+    assert "南京市 PM10浓度" in emptied and "南京市 VOCs综合治理项目" in emptied
+    assert "优良天数比率" not in emptied and "PM2.5浓度" not in emptied
+    # the same form again, as a new file: nothing more is left out
+    csrf = csrf_of(client.get(f"/city/南京市/{MONTH}").text)
+    page = client.post(f"/city/南京市/{MONTH}/upload", data={"csrf": csrf, "city": "南京市"},
+                       files={"file": ("form.xlsx", fill_form(blank, pm25="30.2"))}).text
+    assert "已保存为第" in page and "请核对是否漏填" not in page

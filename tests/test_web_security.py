@@ -151,7 +151,7 @@ def _call(client: TestClient, method: str, path: str, role: str | None, blank: b
         data["city"] = "南京市"
         files = {"file": ("form.xlsx", fill_form(blank))}
     if path.endswith("/issue"):
-        data.update(number="苏大气办〔2026〕7号", date="2021-06-20")   # refused in the job (the data is later)
+        data.update(number="苏大气办〔2021〕7号", date="2021-06-20")   # refused in the job (the data is later)
     if "/diff/" in path or "/revision-note/" in path:
         _two_revisions(client.app, blank)
         revisions = sorted(int(p.name[1:3]) for p in stored_files(Path(client.app.state.data_dir).parents[1])
@@ -373,3 +373,18 @@ def test_serve_command_serves_the_project(project):
         process.terminate()
         output = process.communicate(timeout=10)[0].decode("utf-8")
     assert f"http://127.0.0.1:{port}/" in output
+
+
+def test_unknown_pages_and_bad_forms_answer_in_chinese(app, blank):
+    client = client_as(app, "city")
+    missing = client.get("/city/南京市")
+    assert missing.status_code == 404 and "没有这个页面" in missing.text and '"detail"' not in missing.text
+    wrong_method = client.get(f"/city/南京市/{MONTH}/upload")
+    assert wrong_method.status_code == 405 and "不能这样访问这个页面" in wrong_method.text
+    csrf = csrf_of(client.get(f"/city/南京市/{MONTH}").text)
+    no_city = client.post(f"/city/南京市/{MONTH}/upload", data={"csrf": csrf}, files={"file": ("f.xlsx", fill_form(blank))})
+    assert no_city.status_code == 403 and "表单缺少设区市" in no_city.text
+    office = client_as(app, "office")
+    csrf = csrf_of(office.get("/office").text)
+    incomplete = office.post(f"/office/month/{MONTH}/revision-note/南京市", data={"csrf": csrf})
+    assert incomplete.status_code == 422 and "表单内容不完整" in incomplete.text and '"detail"' not in incomplete.text

@@ -5,8 +5,9 @@ ranks it moves. Pure functions over loaded models; no I/O, no wording beyond lab
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 
-from ..model import AnnexTable, Plan, SubmissionArchive
+from ..model import AnnexTable, Plan, SubmissionArchive, UnitReport
 from ..submission_fields import AIR_FIELDS, progress_fields
 from .air_quality import period_for
 from .bulletin_data import CITY_RANKINGS, INDICATOR_NAMES
@@ -82,6 +83,30 @@ def _fmt(value) -> str:
     return "" if value is None else f"{value:f}"
 
 
+def reported_values(report: UnitReport) -> dict[str, Decimal]:
+    """A row's values as the bulletin reads them: a 优良天数比率 not typed is the one its 优良天数 and 有效监测
+    天数 give (1 decimal), so a revision that gives the days instead of the rate does not empty the rate."""
+    values = dict(report.values)
+    good, valid = values.get("good_days"), values.get("valid_days")
+    if "good_rate" not in values and good is not None and valid:
+        values["good_rate"] = (good / valid * 100).quantize(Decimal("0.1"), ROUND_HALF_EVEN)
+    return values
+
+
+def emptied_values(old: tuple[UnitReport, ...], new: tuple[UnitReport, ...], fields) -> list[tuple[str, str]]:
+    """(unit, field header) of each value an earlier revision gave that a new revision of the same city
+    and month leaves empty: shown when the new revision is stored, so a column left out by mistake is
+    seen before the office reads the bulletin."""
+    before = {r.unit.name: reported_values(r) for r in old}
+    found = []
+    for report in new:
+        now = reported_values(report)
+        for f in fields:
+            if f.key in before.get(report.unit.name, {}) and f.key not in now:
+                found.append((report.unit.name, f.header))
+    return found
+
+
 def submission_changes(old: SubmissionArchive, new: SubmissionArchive, plan: Plan) -> list[Change]:
     labels = {f.key: f.header for f in AIR_FIELDS + progress_fields(plan.annex_for_role("projects"))}
     labels["remark"] = "备注"
@@ -99,12 +124,16 @@ def submission_changes(old: SubmissionArchive, new: SubmissionArchive, plan: Pla
             reports_b = {r.unit.name: r for r in (sb.reports if sb else ())}
             for unit in [city] + plan.units.as_of(month).children(city):
                 ra, rb = reports_a.get(unit.name), reports_b.get(unit.name)
+                values_a = dict(ra.values) if ra else {}
+                values_b = dict(rb.values) if rb else {}
+                if ra and rb and ("good_rate" in values_a) != ("good_rate" in values_b):
+                    # one revision typed the rate, the other the days it comes from: compare the rates
+                    values_a, values_b = reported_values(ra), reported_values(rb)
                 for key, label in labels.items():
                     if key == "remark":
                         va, vb = (ra.remark if ra else ""), (rb.remark if rb else "")
                     else:
-                        va = _fmt(ra.values.get(key)) if ra else ""
-                        vb = _fmt(rb.values.get(key)) if rb else ""
+                        va, vb = _fmt(values_a.get(key)), _fmt(values_b.get(key))
                     if va != vb:
                         changes.append(Change(where, unit.name, label, va, vb))
     return changes

@@ -519,6 +519,22 @@ def stored_revisions(data_dir: Path, problems: Problems) -> list[StoredRevision]
     return out
 
 
+def emptied_since_previous(data_dir: Path, stored: StoredRevision, units: Units, annex6) -> tuple[int, list]:
+    """(the previous revision's number, [(unit, field header)]) of the values the revision before `stored`
+    (same city and month) gave and `stored` leaves empty; (0, []) for a first revision."""
+    from ..compute.revision_diff import emptied_values
+
+    earlier = [s for s in stored_revisions(data_dir, Problems()) if s.city == stored.city and s.month == stored.month
+               and s.revision < stored.revision]
+    if not earlier:
+        return 0, []
+    previous = max(earlier, key=lambda s: s.revision)
+    city = units.find(stored.city)
+    old = read_submission(previous.path, stored.month, units, annex6, Problems(), city=city) or []
+    new = read_submission(stored.path, stored.month, units, annex6, Problems(), city=city) or []
+    return previous.revision, emptied_values(tuple(old), tuple(new), submission_fields(annex6))
+
+
 def current_revisions(stored: list[StoredRevision]) -> dict[tuple[str, str], StoredRevision]:
     """(month, city) → the revision in force: the highest number. The one rule used everywhere
     (bulletins, `reportgen submissions`, the web pages)."""

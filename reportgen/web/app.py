@@ -20,15 +20,17 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import delete, func, select
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..load.plan import load_plan
-from ..load.submissions import (MAX_FILE_BYTES, check_month, read_submission, store_submission,
-                                stored_revisions, submission_fields)
+from ..load.submissions import (MAX_FILE_BYTES, check_month, emptied_since_previous, read_submission,
+                                store_submission, stored_revisions, submission_fields)
 from ..problems import DataError, Problems
 from ..project import Project
 from .accounts import verify_password
@@ -207,6 +209,9 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
         raise Refused(403, message)
 
     def own_city(viewer: Viewer, request: Request, city: str) -> str:
+        if not city:
+            _deny(viewer, request, "表单缺少设区市，未处理。请从本市的页面重新上传。",
+                  f"{request.method} {request.url.path} 城市=（空）")
         if city != viewer.account.city:
             _deny(viewer, request, f"无权访问{city[:20]}的数据（本账号属于{viewer.account.city}）",
                   f"{request.method} {request.url.path} 城市={city[:64]}")
@@ -225,6 +230,17 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
                 audit(db, viewer.account.name if viewer else None, "refused", f"{request.method} {request.url.path}",
                       "缺少或错误的表单令牌（CSRF）")
             raise Refused(403, "表单已过期或来源不明，未处理。请刷新页面后重新提交。")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        message = {404: "没有这个页面", 405: "不能这样访问这个页面（请从页面上的链接和按钮进入）"}.get(
+            exc.status_code, f"请求未能处理（{exc.status_code}）")
+        return page(request, "error.html", current(request), status=exc.status_code, message=message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        return page(request, "error.html", current(request), status=422,
+                    message="表单内容不完整或格式不对，未处理。请从页面上重新填写后提交。")
 
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Refused):
@@ -564,6 +580,8 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
         shown = [f for f in fields if any(f.key in r.values for r in reports)]
         table = [{"unit": r.unit.name, "values": [_number(r.values.get(f.key)) for f in shown], "remark": r.remark}
                  for r in reports]
+        previous, emptied = (0, []) if stored.unchanged else emptied_since_previous(data_dir, stored, p.units, annex6)
+        issued = issued_record(month)
         with sessions() as db:
             audit(db, viewer.account.name, "upload", what,
                   f"与现行第{stored.revision}版相同，未另存（{stored.path.name}）" if stored.unchanged
@@ -571,7 +589,8 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
         return page(request, "city_month.html", viewer, city=city, month=month, label=f"{month[:4]}年{int(month[5:])}月",
                     revisions=revisions_of(month, city), due=due_date(month),
                     result={"ok": True, "revision": stored.revision, "received": stored.received, "file": original,
-                            "unchanged": stored.unchanged,
+                            "unchanged": stored.unchanged, "previous": previous, "emptied": emptied,
+                            "issued": issued,
                             "headers": [f"{f.header}（{f.unit}）" for f in shown], "table": table})
 
     # -- province office ---------------------------------------------------------------------------
@@ -651,10 +670,12 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
 
     def month_page(request: Request, viewer: Viewer, p, month: str, message: str | None = None, status: int = 200):
         rows = dashboard_rows(p, month)
+        issued = issued_record(month)
         return page(request, "office_month.html", viewer, status=status, month=month, label=month_label(month),
                     rows=rows, due=due_date(month), submitted=sum(1 for r in rows if r["revisions"]),
                     late=[r["city"] for r in rows if r["late"]], bulletin=bulletin_file(month), message=message,
-                    missing=[r["city"] for r in rows if not r["revisions"]], issued=issued_record(month), today=today(),
+                    missing=[r["city"] for r in rows if not r["revisions"]], issued=issued, today=today(),
+                    after_issue=[s for s in revisions_of(month) if issued and s.received > issued.issued_at],
                     number_example=p.bulletin.doc_number.format(year=today().year, month=int(month[5:]), serial=1)
                     if p.bulletin else "")
 
@@ -766,6 +787,19 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
                                                          f"{today():%Y-%m-%d}。未印发。", 422)
         if not number:
             return month_page(request, viewer, p, month, "请填写文号。未印发。", 422)
+        # what can be told at once is told on the form; the rest (the data, the dates) in the job
+        from ..issuing import check_doc_number
+        from ..load.issued import load_issue_records
+
+        if p.bulletin is not None and (complaint := check_doc_number(number, p.bulletin.doc_number, signed.year)):
+            return month_page(request, viewer, p, month, f"{complaint}。未印发。", 422)
+        records = load_issue_records(data_dir, Problems())
+        if (done := issued_record(month)) is not None:
+            return month_page(request, viewer, p, month, f"{month_label(month)}的通报已于{done.issued_at:%Y-%m-%d %H:%M}"
+                              f"印发（{done.doc_number}）；同一月份只能印发一次。", 409)
+        if (same := next((r for r in records if r.doc_number == number), None)) is not None:
+            return month_page(request, viewer, p, month, f"文号“{number}”已用于《{same.title}》"
+                              f"（{same.issued_at:%Y-%m-%d}印发）；同一文号只能用于一份文件。未印发。", 409)
 
         def work(progress):
             profile = Profile.load(project.profile)
@@ -850,12 +884,12 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
         def work(progress):
             profile = Profile.load(project.profile)
             with tempfile.TemporaryDirectory(prefix="reportgen-diff-") as tmp:
-                progress(0, 2, revision_label(before))
                 a = load_version(version_folder(month, unit.name, before.revision, Path(tmp) / "old"),
                                  revision_label(before), profile)
-                progress(1, 2, revision_label(after))
+                progress(1, 2, f"读入{revision_label(before)}")
                 b = load_version(version_folder(month, unit.name, after.revision, Path(tmp) / "new"),
                                  revision_label(after), profile)
+                progress(2, 2, f"读入{revision_label(after)}")
                 report = compare(a, b)
             detail = {"city": unit.name, "month": month, "old": before.revision, "new": after.revision,
                       "old_label": revision_label(before), "new_label": revision_label(after),
@@ -899,7 +933,7 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
                     raise JobFailed("两个版本的数据没有任何修改，不需要修订说明；未生成。")
                 progress(1, 2, "修订说明")
                 written = write_revision_note(report, profile, project.output, signed, revision_label(before),
-                                              revision_label(after))
+                                              revision_label(after), f"{unit.name}{month_label(month)}报送")
             rel = written[0].relative_to(project.output).as_posix()
             return Outcome(f"已生成修订说明（成文日期{signed.year}年{signed.month}月{signed.day}日）："
                            + "、".join(w.name for w in written) + "。",
