@@ -223,3 +223,16 @@ def test_a_month_after_the_plan_year_belongs_to_another_data_set(tmp_path, data_
     out = subprocess.run([sys.executable, "-m", "reportgen", "submit", str(good), "--month", "2019-05", "--data",
                           str(data_copy)], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+def test_submit_names_values_the_last_revision_gave_and_this_one_leaves_empty(tmp_path, data_copy):
+    full = write_csv(tmp_path, ["单位名称,PM2.5浓度,优良天数,有效监测天数,PM10浓度,备注"]
+                     + [row.rstrip(",") + ",50,"  for row in GOOD_ROWS], "full.csv")
+    partial = write_csv(tmp_path, [HEADER] + GOOD_ROWS, "partial.csv")
+    for path in (full, partial):
+        out = subprocess.run([sys.executable, "-m", "reportgen", "submit", str(path), "--data", str(data_copy),
+                              "--month", "2019-05"], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+    assert "[提醒] 第1版填了、本版空着的数值（5项），通报中将按未填报处理，请核对是否漏填：" in out.stdout
+    assert "  南京市 PM10浓度" in out.stdout and "  高淳区 PM10浓度" in out.stdout
+    assert "PM2.5浓度" not in out.stdout.split("[提醒]")[1]
