@@ -868,11 +868,23 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
     def revision_label(s) -> str:
         return f"{s.city}{s.received.year}年{s.received.month}月{s.received.day}日报送的第{s.revision}版数据"
 
+    def compare_revisions(month: str, city: str, before, after, profile, progress=None):
+        """revision.compare of the data set as it stood with `before` and with `after` current."""
+        from ..revision import compare, load_version
+
+        with tempfile.TemporaryDirectory(prefix="reportgen-revisions-") as tmp:
+            versions = []
+            for n, (side, s) in enumerate((("old", before), ("new", after)), start=1):
+                versions.append(load_version(version_folder(month, city, s.revision, Path(tmp) / side),
+                                             revision_label(s), profile))
+                if progress:
+                    progress(n, 2, f"读入{revision_label(s)}")
+            return compare(*versions)
+
     @route("POST", "/office/month/{month}/diff/{city}", "office")
     def office_diff(request: Request, month: str, city: str, csrf: str = Form("", max_length=200),
                     old: int | None = Form(None), new: int | None = Form(None), viewer: Viewer = Depends(viewer_office)):
         from ..profile import Profile
-        from ..revision import compare, load_version
         from ..views.revision_view import change_rows, document_names, rank_rows, sentence_rows
 
         check_csrf(request, csrf, viewer)
@@ -882,15 +894,7 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
         before, after = revision_pair(month, unit.name, old, new)
 
         def work(progress):
-            profile = Profile.load(project.profile)
-            with tempfile.TemporaryDirectory(prefix="reportgen-diff-") as tmp:
-                a = load_version(version_folder(month, unit.name, before.revision, Path(tmp) / "old"),
-                                 revision_label(before), profile)
-                progress(1, 2, f"读入{revision_label(before)}")
-                b = load_version(version_folder(month, unit.name, after.revision, Path(tmp) / "new"),
-                                 revision_label(after), profile)
-                progress(2, 2, f"读入{revision_label(after)}")
-                report = compare(a, b)
+            report = compare_revisions(month, unit.name, before, after, Profile.load(project.profile), progress)
             detail = {"city": unit.name, "month": month, "old": before.revision, "new": after.revision,
                       "old_label": revision_label(before), "new_label": revision_label(after),
                       "changes": change_rows([c for c in report.changes if c.kind != "revision"]),
@@ -909,7 +913,7 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
                              old: int = Form(...), new: int = Form(...), date: str = Form("", max_length=20),
                              viewer: Viewer = Depends(viewer_office)):
         from ..profile import Profile
-        from ..revision import compare, load_version, write_revision_note
+        from ..revision import write_revision_note
 
         check_csrf(request, csrf, viewer)
         p = plan()
@@ -923,17 +927,11 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
 
         def work(progress):
             profile = Profile.load(project.profile)
-            with tempfile.TemporaryDirectory(prefix="reportgen-note-") as tmp:
-                a = load_version(version_folder(month, unit.name, before.revision, Path(tmp) / "old"),
-                                 revision_label(before), profile)
-                b = load_version(version_folder(month, unit.name, after.revision, Path(tmp) / "new"),
-                                 revision_label(after), profile)
-                report = compare(a, b)
-                if not (report.changes or report.moved or report.sentences):
-                    raise JobFailed("两个版本的数据没有任何修改，不需要修订说明；未生成。")
-                progress(1, 2, "修订说明")
-                written = write_revision_note(report, profile, project.output, signed, revision_label(before),
-                                              revision_label(after), f"{unit.name}{month_label(month)}报送")
+            report = compare_revisions(month, unit.name, before, after, profile)
+            if not (report.changes or report.moved or report.sentences):
+                raise JobFailed("两个版本的数据没有任何修改，不需要修订说明；未生成。")
+            written = write_revision_note(report, profile, project.output, signed, revision_label(before),
+                                          revision_label(after), f"{unit.name}{month_label(month)}报送")
             rel = written[0].relative_to(project.output).as_posix()
             return Outcome(f"已生成修订说明（成文日期{signed.year}年{signed.month}月{signed.day}日）："
                            + "、".join(w.name for w in written) + "。",
