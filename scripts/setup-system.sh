@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(fontconfig fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils libreoffice-writer-nogui chromium chromium-driver)
+PACKAGES=(fontconfig fonts-noto-cjk fonts-arphic-ukai fonts-liberation2 libharfbuzz-subset0 poppler-utils libreoffice-writer-nogui chromium chromium-driver)
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
