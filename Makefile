@@ -4,13 +4,18 @@
 VENV := .venv
 PYTHON ?= python3
 
-.PHONY: run test install system clean
+.PHONY: run test lint install system clean
 
 run: install
 	$(VENV)/bin/reportgen build --allow-incomplete
 
-test: install
+test: install lint
 	$(VENV)/bin/pytest -q
+
+# ruff (pyproject [tool.ruff]) and the import contracts of the one-way flow (pyproject [tool.importlinter])
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 install: system $(VENV)/.installed
 

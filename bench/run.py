@@ -200,7 +200,7 @@ def change_city_value(annex5: Path, city: str = CITY, delta: float = -0.1) -> di
     bom = raw.startswith(b"\xef\xbb\xbf")
     lines = text.splitlines(keepends=True)
     header = next(csv.reader([lines[0]]))
-    for i, line in enumerate(lines[1:], start=1):
+    for i, line in enumerate(lines[1:], start=1):  # noqa: B007 - i is the row found, used after the loop
         row = next(csv.reader([line]))
         if row and row[0].strip() in (city, city + "市"):
             break

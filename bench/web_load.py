@@ -180,9 +180,9 @@ def main() -> int:
             try:
                 httpx.get(base + "/login", timeout=2)
                 break
-            except httpx.HTTPError:
+            except httpx.HTTPError as exc:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("server did not start: " + (tmp / "server.log").read_text(errors="replace"))
+                    raise SystemExit("server did not start: " + (tmp / "server.log").read_text(errors="replace")) from exc
                 time.sleep(0.2)
 
         # -- the forms: 3 per city; 7 cities resend their current file as the third ------------------
@@ -192,7 +192,8 @@ def main() -> int:
         resend = set(cities[::2])                         # 7 of 13
 
         with ThreadPoolExecutor(max_workers=32) as pool:
-            city_clients = {c: list(pool.map(lambda _: logged_in(base, names[c], timings), range(2))) for c in cities}
+            city_clients = {c: list(pool.map(lambda _, name=names[c]: logged_in(base, name, timings), range(2)))
+                            for c in cities}
             office = logged_in(base, "office", timings)
             office_build = logged_in(base, "office", timings)
 

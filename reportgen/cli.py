@@ -11,8 +11,16 @@ from pathlib import Path
 import click
 
 from . import cli_messages
-from .build import (ENVIRONMENT_MARK, KINDS, FontFilesMissing, NoSubmissions, UnknownUnit, build, incomplete_units,
-                    plan_year_months)
+from .build import (
+    ENVIRONMENT_MARK,
+    KINDS,
+    FontFilesMissing,
+    NoSubmissions,
+    UnknownUnit,
+    build,
+    incomplete_units,
+    plan_year_months,
+)
 from .files import atomic_target, environment_problem
 from .load.plan import load_plan
 from .problems import DataError, Severity
@@ -434,11 +442,11 @@ def _plan_or_exit(data_dir: Path):
 @click.option("--month", "months", multiple=True, required=True, metavar="年-月", help="月份，如 2021-05；可重复")
 @force_option
 def bulletin(data_dir: Path, out_dir: Path, profile_path: Path | None, months, force: bool) -> None:
+    from .annex_roles import BULLETIN_ROLES
+    from .load.annexes import files_of_roles
     from .load.submissions import stored_revisions
     from .load.units import load_units
     from .problems import Problems
-    from .annex_roles import BULLETIN_ROLES
-    from .load.annexes import files_of_roles
     from .views.bulletin_view import month_label
 
     months = [_month_or_exit(m) for m in months]
@@ -464,9 +472,7 @@ def bulletin(data_dir: Path, out_dir: Path, profile_path: Path | None, months, f
 @month_option
 @click.option("--city", default=None, metavar="设区市", help="报送的设区市（可省略，按表中设区市本级的行确定）")
 def submit(data_dir: Path, file: Path, month: str, city: str | None) -> None:
-    from .load.submissions import store_submission
-
-    from .load.submissions import after_plan_year
+    from .load.submissions import after_plan_year, store_submission
 
     month = _month_or_exit(month)
     plan = _plan_or_exit(data_dir)
@@ -922,7 +928,6 @@ def users_enable(data_dir: Path, database: str | None, name: str) -> None:
 @click.option("--password-stdin", is_flag=True, help="从标准输入读入新密码（一行），用于脚本")
 def users_reset_password(data_dir: Path, database: str | None, name: str, password_stdin: bool) -> None:
     from .web.accounts import reset_password
-
     from .web.db import find_account
 
     project = _project(required=True)

@@ -156,7 +156,7 @@ class HeldLock:
         release, so the lock file is empty at rest."""
         self.announced = True
         os.ftruncate(self.fd, 0)
-        os.pwrite(self.fd, f"进程{os.getpid()}，开始于{time.strftime('%Y-%m-%d %H:%M:%S')}".encode("utf-8"), 0)
+        os.pwrite(self.fd, f"进程{os.getpid()}，开始于{time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
 
 
 @contextmanager

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import subprocess
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .profile import PT_PER_MM, Profile
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font_file(family: str) -> tuple[str, int] | None:
     try:
         out = subprocess.run(["fc-match", "-f", "%{file}:%{index}", family], capture_output=True, text=True,
@@ -26,7 +26,7 @@ def font_file(family: str) -> tuple[str, int] | None:
     return _font_file(family)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font_tables(path: str, index: int):
     """(cmap, hmtx, units per em) of one font, read once per process: several chains share a font,
     and decoding a CJK font's cmap takes ~0.1 s."""
@@ -63,7 +63,7 @@ class FontMetrics:
         return {ch for ch in text if not ch.isspace() and all(ord(ch) not in c for c, _, _ in self._fonts)}
 
 
-@lru_cache(maxsize=None)
+@cache
 def metrics_for(files: tuple[str, ...], families: tuple[str, ...]) -> FontMetrics:
     chain = [(f, 0) for f in files if Path(f).is_file()]
     chain += [m for m in (_font_file(fam) for fam in families) if m is not None]
@@ -89,7 +89,7 @@ def text_width_mm(profile: Profile, role: str, text: str, size_pt: float, spacin
     return (metrics.width(text, size_pt) + len(text) * spacing_pt) / PT_PER_MM
 
 
-@lru_cache(maxsize=None)
+@cache
 def family_installed(family: str) -> bool:
     """Whether fontconfig has this family itself (fc-match always answers, with a substitute if need be)."""
     try:

@@ -47,6 +47,11 @@ class UnitChange:
         return f"{self.old.name}于{when}{verb}{names}"
 
 
+def unit_counts(cities, counties) -> dict[str, int]:
+    """The values of the count placeholders ({city_count}, {county_count}, load/placeholders.py) for these units."""
+    return {"city_count": len(cities), "county_count": len(counties)}
+
+
 @dataclass
 class Units:
     """The plan year's units (units.csv, `all`: the units of the plan as published, including a county
@@ -79,7 +84,7 @@ class Units:
     def children(self, city: Unit) -> list[Unit]:
         return [u for u in self.all if u.parent == city.name]
 
-    def as_of(self, month: str) -> "Units":
+    def as_of(self, month: str) -> Units:
         """The units that existed in `month` ("2021-05"), in fixed order; the plan year's units when no
         change lies after `month`."""
         if not self.changes:
@@ -189,6 +194,26 @@ class WorkPlan:
         for sec in self.sections:
             for sub in sec.subsections:
                 yield from sub.items
+
+    def quoted(self, ref: PlanItemRef) -> tuple[str, tuple[Paragraph, ...]]:
+        """The item's title and the paragraphs a letter quotes (all, or those listed in the entry)."""
+        for sec in self.sections:
+            if sec.number != ref.section:
+                continue
+            for sub in sec.subsections:
+                if sub.number != ref.subsection:
+                    continue
+                if ref.item is None:
+                    title, paragraphs = sub.title, sub.paragraphs
+                else:
+                    item = next((i for i in sub.items if i.number == ref.item), None)
+                    if item is None:
+                        break
+                    title, paragraphs = item.title, item.paragraphs
+                if ref.paragraphs:
+                    paragraphs = tuple(paragraphs[n - 1] for n in ref.paragraphs)
+                return title, paragraphs
+        raise KeyError(ref.written)  # validated when letters.yaml is loaded
 
 
 @dataclass(frozen=True)
@@ -308,8 +333,8 @@ class Plan:
     units: Units
     departments: tuple[str, ...]
     annexes: dict[int, AnnexTable]
-    letters: "LetterSettings | None" = None
-    bulletin: "BulletinSettings | None" = None
+    letters: LetterSettings | None = None
+    bulletin: BulletinSettings | None = None
     department_groups: tuple[str, ...] = ()   # names in `departments` that are groups, not departments
     sample: bool = False                      # the data set is marked as sample data (SAMPLE.md at its root)
 

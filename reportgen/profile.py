@@ -50,7 +50,7 @@ class Profile:
     path: Path
 
     @classmethod
-    def load(cls, path: Path | None = None, _chain: tuple[Path, ...] = ()) -> "Profile":
+    def load(cls, path: Path | None = None, _chain: tuple[Path, ...] = ()) -> Profile:
         """A profile file; an office profile names its `base` and lists only the values it changes.
         A profile other than the standard's without a `base` is based on the standard, so that its
         misspelt keys are reported too."""

@@ -10,7 +10,6 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import resources
 from .profile import PT_PER_MM, Profile
-from .resources import TEMPLATES_DIR  # noqa: F401 - the package's templates (a project may override them)
 
 
 CHINESE_DIGITS = "零一二三四五六七八九"
@@ -37,27 +36,26 @@ def environment(autoescape: bool = True) -> ImmutableSandboxedEnvironment:
     return env
 
 
-@lru_cache(maxsize=2)
-def _shared_environment(autoescape: bool) -> ImmutableSandboxedEnvironment:
-    # one per process: Jinja compiles a template once per environment, and compiling took
-    # ~30 ms of every document (templates changed on disk are reloaded: auto_reload is on)
+@lru_cache(maxsize=4)
+def _environment_for(autoescape: bool, template_dirs: tuple) -> ImmutableSandboxedEnvironment:
     return environment(autoescape)
 
 
-def forget_environments() -> None:
-    """Drop the cached environments and stylesheets (the template folders in force have changed)."""
-    _shared_environment.cache_clear()
-    _css.cache_clear()
+def _shared_environment(autoescape: bool) -> ImmutableSandboxedEnvironment:
+    # one per process and set of template folders: Jinja compiles a template once per environment,
+    # and compiling took ~30 ms of every document (templates changed on disk are reloaded: auto_reload
+    # is on); a project that overrides templates (resources.use) gets environments of its own
+    return _environment_for(autoescape, resources.template_dirs())
 
 
 @lru_cache(maxsize=8)
-def _css(context_json: str) -> str:
+def _css(context_json: str, template_dirs: tuple) -> str:
     return _shared_environment(False).get_template("gbt9704.css.j2").render(**json.loads(context_json))
 
 
 def render_css(profile: Profile) -> str:
     # CSS, not HTML (no escaping); its values come from the profile, not from data
-    return _css(json.dumps(profile.css_context(), sort_keys=True, ensure_ascii=False))
+    return _css(json.dumps(profile.css_context(), sort_keys=True, ensure_ascii=False), resources.template_dirs())
 
 
 def render_document(template: str, view: dict, profile: Profile) -> str:

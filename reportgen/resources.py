@@ -45,10 +45,7 @@ def use(overrides: Overrides) -> None:
     global _current
     if overrides == _current:
         return
-    _current = overrides
-    from . import render
-
-    render.forget_environments()
+    _current = overrides   # render.py keys its template environments by template_dirs()
 
 
 def current() -> Overrides:

@@ -17,10 +17,10 @@ from pathlib import Path
 from .build import KINDS, Document, bulletin_document, document_files, plan_documents, plan_year_months
 from .compute.bulletin_data import BulletinData
 from .compute.revision_diff import Change, RankMove, annex_changes, bulletin_rank_moves, submission_changes
+from .load.issued import bulletin_records, load_issue_records
 from .load.plan import load_plan
 from .load.submissions import load_submissions
 from .manifest import view_digests
-from .load.issued import bulletin_records, load_issue_records
 from .model import IssueRecord, Plan, SubmissionArchive
 from .problems import DataError
 from .profile import Profile
@@ -43,8 +43,8 @@ def data_version(spec: str, data_dir: Path):
                              text=True, check=True).stdout.strip()
         subprocess.run(["git", "-C", top, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"],
                        capture_output=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        raise VersionNotFound(f"“{spec}”既不是文件夹，也不是 {data_dir} 所在 git 仓库中的版本（提交号、分支或标签）")
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise VersionNotFound(f"“{spec}”既不是文件夹，也不是 {data_dir} 所在 git 仓库中的版本（提交号、分支或标签）") from exc
     rel = data_dir.relative_to(Path(top).resolve()).as_posix()
     archive = subprocess.run(["git", "-C", top, "archive", "--format=tar", spec, rel], capture_output=True)
     if archive.returncode != 0:

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
-
 from conftest import DATA
 from helpers import docx_text
+from openpyxl import load_workbook
+
 from reportgen.annex_roles import ANNEX_ROLES
 from reportgen.build import build
 from reportgen.cli import main

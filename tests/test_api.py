@@ -6,12 +6,11 @@ import shutil
 from decimal import Decimal
 
 import pytest
+from conftest import DATA
 
 from reportgen import api
-from reportgen.problems import DataError
 from reportgen.load.xlsx_cells import sheet_rows
-
-from conftest import DATA
+from reportgen.problems import DataError
 
 
 @pytest.fixture(scope="module")

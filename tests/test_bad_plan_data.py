@@ -6,13 +6,12 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA
 
 from reportgen.cli import main
 from reportgen.load.plan import NOTICE_KEYS
 from reportgen.load.yaml_file import MAX_FILE_BYTES, check_keys, suggestion
 from reportgen.problems import Problems
-
-from conftest import DATA
 
 
 def line(rel, text, nth=1):
@@ -76,7 +75,7 @@ MASTHEAD = "masthead:\n  issuer_mark: 江苏省大气污染防治联席会议办
 IMPRINT = "imprint:\n  copy_to: 省委办公厅\n  printed_by: 江苏省大气污染防治联席会议办公室\n  printed_date: 2021-03-07\n"
 NOTICE_END = lines_in("notice.yaml")
 BILLION_LAUGHS = "".join(
-    [f'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'] +
+    ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'] +
     [f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")])
 BODY = "- 现将《江苏省2021年大气污染防治工作计划》印发给你们，请认真贯彻执行。"
 A1 = "annexes/annex1.csv"

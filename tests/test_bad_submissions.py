@@ -14,19 +14,18 @@ import io
 import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA
 from openpyxl import load_workbook
 
 from reportgen.cli import main
 from reportgen.load.plan import load_plan
 from reportgen.writers.submission_form import write_form
-
-from conftest import DATA
 
 MONTH = "2021-05"
 SHEET = "xl/worksheets/sheet1.xml"

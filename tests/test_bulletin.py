@@ -5,9 +5,9 @@ import shutil
 from decimal import Decimal
 
 import pytest
-
 from conftest import DATA
 from helpers import docx_text, libreoffice_to_pdf, pdf_pages_text, pdf_text
+
 from reportgen.build import build
 from reportgen.compute.ranking import Entry, consecutive_bottom, rank
 from reportgen.load.plan import load_plan

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import DATA
 from helpers import pdf_text
+
 from reportgen.build import build
 from reportgen.compute.air_quality import period_for, unit_figures
 from reportgen.compute.composite_index import percentile
@@ -177,7 +177,7 @@ def duplicate_day(wb):
 
 def rows_beyond_limit(wb):
     ws = wb["日均值"]
-    for i in range(400):
+    for _ in range(400):
         ws.append(["江宁区", 1, 30])
 
 

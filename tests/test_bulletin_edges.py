@@ -10,9 +10,9 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import DATA
 from helpers import docx_text, pdf_text
+
 from reportgen.build import build
 from reportgen.cli import main
 from reportgen.load.plan import load_plan

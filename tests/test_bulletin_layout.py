@@ -8,9 +8,9 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import DATA
 from helpers import pdf_pages_text
+
 from reportgen.build import build
 from reportgen.writers.chart import bar_chart_figure, marker_box
 

@@ -9,9 +9,9 @@ import re
 import shutil
 
 from click.testing import CliRunner
-
 from conftest import DATA
 from helpers import pdf_text
+
 from reportgen.build import build
 from reportgen.cli import main
 from reportgen.load.plan import load_plan

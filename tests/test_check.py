@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import DATA, MASTHEAD
 
 from reportgen.build import build
 from reportgen.check import check_docx, check_pdf, docx_xml_checks, exit_code, format_report
@@ -15,8 +16,6 @@ from reportgen.check.layout import Layout
 from reportgen.check.pdf_checks import kinsoku_violations, page_numbers
 from reportgen.check.pdfdoc import read_pdf
 from reportgen.profile import DEFAULT_PROFILE, Profile
-
-from conftest import DATA, MASTHEAD
 
 
 def by_number(results):

@@ -3,13 +3,11 @@
 import subprocess
 
 import pytest
-
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
-from pypdf import PdfReader
-
 from helpers import docx_text, pdf_pages_text
+from pypdf import PdfReader
 
 
 def annex_pages(pdf):

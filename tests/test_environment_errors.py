@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA
 
 from reportgen.cli import main
 from reportgen.manifest import MANIFEST_NAME, file_digest
-
-from conftest import DATA
 
 REPORTGEN = [sys.executable, "-m", "reportgen"]
 MONTH = "2021-05"

@@ -12,8 +12,8 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import DATA
+
 from reportgen.build import build
 from reportgen.cli import main
 

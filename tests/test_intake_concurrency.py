@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA
 
 from reportgen.build import LOCK_NAME
 from reportgen.cli import main
@@ -24,8 +25,6 @@ from reportgen.load.plan import load_plan
 from reportgen.load.submissions import STORED_NAME, load_submissions, store_submission
 from reportgen.manifest import MANIFEST_NAME, file_digest
 from reportgen.problems import Problems
-
-from conftest import DATA
 
 MONTH = "2021-05"
 REPORTGEN = [sys.executable, "-m", "reportgen"]

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from reportgen.cli import main
-
 from conftest import DATA
 from helpers import docx_text, pdf_text
+
+from reportgen.cli import main
 
 MAY = "2021-05"
 NUMBER = "苏大气办〔2021〕105号"

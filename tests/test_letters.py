@@ -5,13 +5,12 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
-
 from conftest import DATA
 from helpers import docx_text, libreoffice_to_pdf, pdf_pages_text, pdf_text
+from openpyxl import load_workbook
+
 from reportgen.cli import main
 from reportgen.compute.unit_rows import rows_for_unit
-from reportgen.load.letters import find_plan_item
 from reportgen.load.plan import load_plan
 
 
@@ -198,7 +197,7 @@ def test_assessment_holds_only_the_plans_assessment_text(letters, fmt):
         assert rules.assessment
         expected = ""
         for ref in rules.assessment:
-            title, paragraphs = find_plan_item(plan.workplan, ref)
+            title, paragraphs = plan.workplan.quoted(ref)
             assert "奖惩" in title or "考核" in title, f"{ref.written}“{title}”不是考核奖惩的条目"
             expected += "".join(p.text for p in paragraphs)
         text = flat(read(letter_files(letters, unit, fmt)))

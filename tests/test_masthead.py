@@ -1,13 +1,12 @@
 """版头, 版记 and 署名/日期 placement (GB/T 9704 7.2, 7.3.5, 7.4), measured on rendered pages."""
 
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from helpers import horizontal_rules_mm, libreoffice_to_pdf, page_image, pdf_page_count, red_ink_top_mm, word_boxes
-from reportgen.build import build
 from conftest import MASTHEAD
+from helpers import horizontal_rules_mm, libreoffice_to_pdf, page_image, pdf_page_count, red_ink_top_mm, word_boxes
+
+from reportgen.build import build
 from reportgen.cli import main
 
 CHAR_MM = 156 / 28

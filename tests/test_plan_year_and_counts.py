@@ -6,15 +6,14 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import DATA
 from helpers import docx_text, pdf_text
+from test_annex_roles import replace_in, write_plain_month
+
 from reportgen.build import build
 from reportgen.cli import main
 from reportgen.compute.revision_diff import bulletin_rankings
 from reportgen.load.plan import load_plan
-
-from test_annex_roles import replace_in, write_plain_month
 
 
 def run(*args):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
+from helpers import pdf_text
 
 from reportgen import manifest, resources
 from reportgen.build import build
@@ -14,9 +16,6 @@ from reportgen.cli import main
 from reportgen.profile import DEFAULT_PROFILE, Profile
 from reportgen.project import load_project
 from reportgen.scaffold import init_project
-
-from conftest import ROOT
-from helpers import pdf_text
 
 FONT = ROOT / "fonts" / "FandolFang-Regular.otf"
 MONTH = "2021-05"

@@ -7,15 +7,14 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA
+from helpers import docx_text, pdf_text
 
 from reportgen.build import build
 from reportgen.cli import main
 from reportgen.compute.prose_changes import changed_sentences, split_sentences
 from reportgen.load.figure_refs import parse_text
 from reportgen.load.plan import load_plan
-
-from conftest import DATA
-from helpers import docx_text, pdf_text
 
 # Every figure of the plan's prose that restates an annex figure: (item, written reference, printed text)
 FIGURES = [

@@ -9,10 +9,9 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-
 from helpers import docx_text, pdf_text
-from reportgen.cli import main
 
+from reportgen.cli import main
 
 
 @pytest.fixture(scope="module")

@@ -47,7 +47,7 @@ def test_url_fetcher_refuses_network_and_outside_files(url):
 
 
 def test_url_fetcher_allows_project_templates():
-    from reportgen.render import TEMPLATES_DIR
+    from reportgen.resources import TEMPLATES_DIR
 
     _check_url((TEMPLATES_DIR / "notice.html.j2").as_uri())
 

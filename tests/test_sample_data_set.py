@@ -6,18 +6,17 @@ sample submissions do, marked by submissions/SAMPLE.md)."""
 import shutil
 
 import pytest
-from openpyxl import load_workbook
-
 from conftest import DATA
 from helpers import docx_text, pdf_text
+from openpyxl import load_workbook
+from test_annex_roles import write_plain_month
+
 from reportgen.build import build
 from reportgen.load.plan import load_plan
 from reportgen.profile import Profile
 from reportgen.render import render_document
 from reportgen.views.letter_view import department_view, letter_view
 from reportgen.writers.submission_form import DATA_SHEET, TITLE_ROW, write_form
-
-from test_annex_roles import write_plain_month
 
 LABEL = "【示例数据】"
 

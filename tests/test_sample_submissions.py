@@ -8,9 +8,9 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from conftest import DATA
 from openpyxl import load_workbook
 
-from conftest import DATA
 from reportgen.load.plan import load_plan
 from reportgen.submission_fields import AIR_FIELDS, header_index, normalize_header, progress_fields
 from reportgen.writers.submission_form import DATA_SHEET, FIRST_DATA_ROW, HEADER_ROW

@@ -3,15 +3,14 @@
 from decimal import Decimal
 
 import pytest
+from conftest import DATA
 from openpyxl import load_workbook
 
-from conftest import DATA
 from reportgen.load.plan import load_plan
 from reportgen.load.submissions import read_submission
 from reportgen.problems import Problems
 from reportgen.submission_fields import AIR_FIELDS, header_index, normalize_header, progress_fields
-from reportgen.writers.submission_form import (DATA_SHEET, FIRST_DATA_ROW, HEADER_ROW, HELP_SHEET, TITLE_ROW,
-                                               write_form)
+from reportgen.writers.submission_form import DATA_SHEET, FIRST_DATA_ROW, HEADER_ROW, HELP_SHEET, TITLE_ROW, write_form
 
 PLAN = load_plan(DATA)[0]
 FIELDS = AIR_FIELDS + progress_fields(PLAN.annexes[6])

@@ -7,13 +7,12 @@ import sys
 from decimal import Decimal
 
 import pytest
+from conftest import DATA
 from openpyxl import Workbook
 
 from reportgen.load.plan import load_plan
 from reportgen.load.submissions import load_submissions, read_submission, store_submission
 from reportgen.problems import DataError, Problems
-
-from conftest import DATA
 
 HEADER = "单位名称,PM2.5浓度,优良天数,有效监测天数,备注"
 GOOD_ROWS = ["南京市,33.1,25,31,", "江宁区,31.0,26,31,", "六合区,32.4,24,30,", "溧水区,30.2,27,31,",

@@ -4,6 +4,7 @@ line of one or two characters — in the PDF and in LibreOffice's rendering of t
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 from reportgen.build import build
 from reportgen.check.docx_checks import libreoffice_pdfs
@@ -13,8 +14,6 @@ from reportgen.fonts import metrics_for
 from reportgen.load.plan import load_plan
 from reportgen.profile import Profile
 from reportgen.writers.title_lines import break_title, line_width
-
-from conftest import DATA
 
 PROFILE = Profile.load()
 SIZE = PROFILE.block("title")["size_pt"]

@@ -12,10 +12,10 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
-
 from conftest import DATA
 from helpers import docx_text, pdf_text
+from openpyxl import load_workbook
+
 from reportgen.build import build
 from reportgen.cli import main
 from reportgen.compute.air_quality import period_for

@@ -12,16 +12,16 @@ import pytest
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 from click.testing import CliRunner  # noqa: E402
+from conftest import CHECKOUT  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import select  # noqa: E402
+from web_support import MONTH, PASSWORDS, add_standard_users, csrf_of, login, make_project  # noqa: E402
 
-from conftest import CHECKOUT  # noqa: E402
 from reportgen.cli import main  # noqa: E402
 from reportgen.project import load_project  # noqa: E402
 from reportgen.web import app as web_app  # noqa: E402
 from reportgen.web import db as web_db  # noqa: E402
 from reportgen.web.db import AuditEntry  # noqa: E402
-from web_support import MONTH, PASSWORDS, add_standard_users, csrf_of, login, make_project  # noqa: E402
 
 # the tables as the first version of the web application made them (no schema_version table)
 VERSION_1 = """

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import CHECKOUT
 from web_support import MONTH, PASSWORDS, add_standard_users, fill_form, make_project, stored_files
 
@@ -240,9 +239,8 @@ def test_city_uploads_and_office_sees_it(server, tmp_path):
 def test_office_previews_the_bulletin_and_downloads_the_pdf(server_with_may, tmp_path):
     import urllib.request
 
-    from selenium.webdriver.common.by import By
-
     from helpers import pdf_text
+    from selenium.webdriver.common.by import By
 
     base, project = server_with_may
     driver = _chromium(tmp_path / "downloads", tmp_path / "chrome-profile")

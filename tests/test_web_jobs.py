@@ -10,22 +10,21 @@ import re
 import threading
 import warnings
 import zipfile
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
-from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import select  # noqa: E402
-
 from conftest import CHECKOUT  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
 from helpers import pdf_text  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+from web_support import MONTH, add_standard_users, csrf_of, fill_form, login, make_project, stored_files  # noqa: E402
+
 from reportgen.project import load_project  # noqa: E402
 from reportgen.web import app as web_app  # noqa: E402
 from reportgen.web.db import AuditEntry, Job  # noqa: E402
 from reportgen.web.jobs import Outcome  # noqa: E402
-from web_support import MONTH, add_standard_users, csrf_of, fill_form, login, make_project, stored_files  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +171,7 @@ def test_diff_report_and_revision_note_of_a_citys_revision(project, blank):
     text = re.sub(r"\s+", "", pdf_text(target))
     assert "数据修订情况的说明" in text and "61.5" in text
     assert f"对南京市{dt.date.today().year}年" in text and f"报送的第{revisions[-2]}版数据作了修订" in text
-    assert f"修订后为南京市" in text and f"第{revisions[-1]}版数据" in text
+    assert "修订后为南京市" in text and f"第{revisions[-1]}版数据" in text
 
 
 def test_issuing_on_the_web_and_the_citys_downloads(project, blank):

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
+from conftest import CHECKOUT  # noqa: E402
 from fastapi.routing import APIRoute  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import select  # noqa: E402
+from web_support import MONTH, add_standard_users, csrf_of, fill_form, login, make_project, stored_files  # noqa: E402
 
-from conftest import CHECKOUT  # noqa: E402
 from reportgen.project import load_project  # noqa: E402
 from reportgen.web import app as web_app  # noqa: E402
 from reportgen.web.db import AuditEntry  # noqa: E402
-from web_support import MONTH, add_standard_users, csrf_of, fill_form, login, make_project, stored_files  # noqa: E402
 
 # Who may call each route. A route added to the app without a line here fails
 # test_every_route_has_a_rule: decide its rule, then add it.

@@ -2,10 +2,10 @@
 the sheet prints on A4 with its header rows on every page, and missing values are explained."""
 
 import pytest
+from conftest import DATA
 from openpyxl import load_workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 
-from conftest import DATA
 from reportgen.build import build
 from reportgen.writers.xlsx import MISSING_LEGEND, MISSING_NOTE, figure
 

@@ -7,13 +7,12 @@ import re
 import shutil
 import zipfile
 
+from conftest import DATA
 from openpyxl import load_workbook
 
 from reportgen.build import build
 from reportgen.load.plan import load_plan
 from reportgen.writers.submission_form import write_form
-
-from conftest import DATA
 
 FORMULA_NAME = '=HYPERLINK("http://example.invalid/","点此")'
 DDE_TITLE = "=cmd|'/c calc'!A1 全省重点石化企业清单"

@@ -32,7 +32,6 @@ import math
 import random
 import shutil
 import sys
-import tempfile
 import time
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path

@@ -7,7 +7,6 @@ width, sizes, page-number style); the tolerances are the ones proposed in §7.
 from __future__ import annotations
 
 import dataclasses
-
 import re
 from collections import Counter
 from dataclasses import dataclass

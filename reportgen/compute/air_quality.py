@@ -52,7 +52,7 @@ class Period:
     def reference(self) -> str:
         return self.as_of or self.keys[-1]
 
-    def year_before(self) -> "Period":
+    def year_before(self) -> Period:
         """The same months a year earlier, for the units of this period (上年同期)."""
         return Period(self.kind, self.year - 1, self.months, self.reference)
 

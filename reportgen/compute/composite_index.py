@@ -17,9 +17,9 @@ Computed from unrounded values; rounding is the bulletin's business.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Sequence
 
 from ..model import UnitReport
 

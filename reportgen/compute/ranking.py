@@ -14,9 +14,9 @@ default) or ranked together after the worst valued unit (treatment "worst", as "
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from typing import Sequence
 
 from ..model import Unit
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..compute.composite_index import POLLUTANTS, DailyUnitReport, DayValues, statistic
 from ..model import UnitReport, Units
 from ..problems import Problems
-from ..submission_fields import SubmissionField, UNIT_ALIASES, UNIT_HEADER, match_header, normalize_header
+from ..submission_fields import UNIT_ALIASES, UNIT_HEADER, SubmissionField, match_header, normalize_header
 from .submissions import _cell_complaint, _changed, _field_value, _find_unit, _raw, _shown, _text, days_in_month
 from .xlsx_cells import Cell, XlsxRefused, column_letters, sheet_names, sheet_rows
 

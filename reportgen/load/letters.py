@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from ..model import LetterRules, LetterSettings, Paragraph, PlanItemRef, WorkPlan
+from ..model import LetterRules, LetterSettings, PlanItemRef, WorkPlan
 from ..problems import Problems
 from .yaml_file import check_keys, describe, is_kind, line_of, optional, read_yaml, require
 
@@ -68,27 +68,6 @@ def _raw_plan_index(path: Path) -> PlanIndex | None:
                     index[(str(sec.get("number")), str(sub.get("number")), item["number"])] = (
                         str(item.get("title")), len(item.get("paragraphs") or []))
     return index
-
-
-def find_plan_item(workplan: WorkPlan, ref: PlanItemRef) -> tuple[str, tuple[Paragraph, ...]]:
-    """The item's title and the paragraphs the letter quotes (all, or those listed in the entry)."""
-    for sec in workplan.sections:
-        if sec.number != ref.section:
-            continue
-        for sub in sec.subsections:
-            if sub.number != ref.subsection:
-                continue
-            if ref.item is None:
-                title, paragraphs = sub.title, sub.paragraphs
-            else:
-                item = next((i for i in sub.items if i.number == ref.item), None)
-                if item is None:
-                    break
-                title, paragraphs = item.title, item.paragraphs
-            if ref.paragraphs:
-                paragraphs = tuple(paragraphs[n - 1] for n in ref.paragraphs)
-            return title, paragraphs
-    raise KeyError(ref.written)  # validated when letters.yaml is loaded
 
 
 def _near(index: PlanIndex, section: str, subsection: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-from ..model import Units
+from ..model import Units, unit_counts
 from ..problems import Problems
 
 COUNT_PLACEHOLDERS = {"city_count": "设区市的个数", "county_count": "县（市、区）的个数"}
@@ -34,11 +34,6 @@ def check_placeholders(text, allowed, path: Path, line: int | None, field: str, 
                                  f"（此处只能用 {names}）", line, field=field)
             ok = False
     return ok
-
-
-def unit_counts(cities, counties) -> dict[str, int]:
-    """The values of the count placeholders for these units."""
-    return {"city_count": len(cities), "county_count": len(counties)}
 
 
 def plan_unit_counts(units: Units) -> dict[str, int]:

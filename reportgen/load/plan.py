@@ -9,16 +9,28 @@ from pathlib import Path
 
 from ..annex_roles import ANNEX_ROLES, BULLETIN_ROLES
 from ..compute.annex_totals import compute_annex_totals
-from ..model import (Imprint, Item, Masthead, Notice, Paragraph, Plan, Responsibility, Section, Subsection, Units,
-                     WorkPlan)
+from ..model import (
+    Imprint,
+    Item,
+    Masthead,
+    Notice,
+    Paragraph,
+    Plan,
+    Responsibility,
+    Section,
+    Subsection,
+    Units,
+    WorkPlan,
+)
 from ..problems import DataError, Problems
 from ..responsibility import short_name
 from .annexes import load_annex
 from .bulletin import load_bulletin_settings
 from .figure_refs import ProseFigures
 from .letters import load_letter_settings
-from .unit_changes import FILE_NAME as UNIT_CHANGES, load_unit_changes
 from .sample_marker import is_sample_data_set
+from .unit_changes import FILE_NAME as UNIT_CHANGES
+from .unit_changes import load_unit_changes
 from .units import load_units
 from .yaml_file import check_keys, describe, is_kind, line_of, optional, read_yaml, require, text_list
 

@@ -24,12 +24,12 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from ..model import StoredRevision, Submission, SubmissionArchive, Unit, UnitReport, Units
 from ..files import exclusive_lock, link_new_file, remove_leftovers
+from ..model import StoredRevision, Submission, SubmissionArchive, Unit, UnitReport, Units
 from ..problems import DataError, Problems
+from ..submission_fields import AIR_FIELDS, UNIT_HEADER, header_index, match_header, normalize_header, progress_fields
 from .sample_marker import is_sample_data_set
 from .xlsx_cells import MAX_COLUMN, Cell, XlsxRefused, column_letters, sheet_rows
-from ..submission_fields import AIR_FIELDS, UNIT_HEADER, header_index, match_header, normalize_header, progress_fields
 
 REMARK_HEADER = "备注"
 DATA_SHEET = "报送数据"

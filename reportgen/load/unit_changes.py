@@ -31,7 +31,6 @@ says so in words.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from ..model import Unit, UnitChange, Units

@@ -296,7 +296,7 @@ def _check_text(value, field: str, line: int, path: Path, problems: Problems) ->
             _check_text(item, f"{field}[{i}]", value.line_of(i), path, problems)
 
 
-def read_yaml(path: Path, problems: Problems) -> "LineDict | None":
+def read_yaml(path: Path, problems: Problems) -> LineDict | None:
     """The file's top-level mapping, or None after recording what is wrong with the file."""
     text = read_text_file(path, problems)
     if text is None:

@@ -15,8 +15,7 @@ from ..compute.air_quality import POLLUTANT_NAMES, Period, change, mean, period_
 from ..compute.bulletin_data import INDICATOR_NAMES, BulletinData, precision
 from ..compute.composite_index import POLLUTANTS, load_shares
 from ..compute.ranking import Ranking, consecutive_bottom, rounded
-from ..load.placeholders import unit_counts
-from ..model import IssueRecord, Masthead, Plan, SubmissionArchive, Unit
+from ..model import IssueRecord, Masthead, Plan, SubmissionArchive, Unit, unit_counts
 from ..profile import Profile
 from .notice_view import masthead_view, signature_view
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from ..compute.unit_rows import rows_for_unit
-from ..load.letters import find_plan_item
 from ..model import AnnexTable, Column, HeaderGroup, Plan, PlanItemRef, Unit
 from .notice_view import chinese_date
 from .plan_refs import plan_paragraphs
@@ -74,7 +73,7 @@ def plan_items(plan: Plan, refs: tuple[PlanItemRef, ...]) -> list[dict]:
     departments' responsibility notes, which do not bind the signing government."""
     out = []
     for ref in refs:
-        title, paragraphs = find_plan_item(plan.workplan, ref)
+        title, paragraphs = plan.workplan.quoted(ref)
         if ref.show == "quote":
             texts = [p.text for p in paragraphs]
         elif ref.show == "summary":

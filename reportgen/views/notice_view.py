@@ -158,7 +158,7 @@ def masthead_view(masthead: Masthead | None, profile: Profile) -> dict | None:
             "blank_lines_after_rule": m["blank_lines_after_rule"]}
 
 
-def imprint_view(notice: "Notice", profile: Profile) -> dict | None:
+def imprint_view(notice: Notice, profile: Profile) -> dict | None:
     if notice.imprint is None:
         return None
     i = notice.imprint

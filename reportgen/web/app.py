@@ -29,8 +29,15 @@ from sqlalchemy import delete, func, select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..load.plan import load_plan
-from ..load.submissions import (MAX_FILE_BYTES, check_month, emptied_since_previous, read_submission,
-                                store_submission, stored_revisions, submission_fields)
+from ..load.submissions import (
+    MAX_FILE_BYTES,
+    check_month,
+    emptied_since_previous,
+    read_submission,
+    store_submission,
+    stored_revisions,
+    submission_fields,
+)
 from ..problems import DataError, Problems
 from ..project import Project
 from .accounts import verify_password
@@ -126,7 +133,7 @@ class BodyLimit:
         if self.on_refused:
             self.on_refused(scope["path"])
         body = (f"上传的文件过大：报送表不超过{MAX_FILE_BYTES // 1024 // 1024} MB，未接收。请使用下发的空白报送表。"
-                ).encode("utf-8")
+                ).encode()
         await send({"type": "http.response.start", "status": 413, "headers": [
             (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
             (b"connection", b"close")]})
@@ -336,7 +343,7 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
         try:
             loaded = load_plan(data_dir)[0]
         except DataError as exc:
-            raise Refused(500, "数据有错误，请省大气办运行 reportgen validate 检查：" + str(exc.problems[0]))
+            raise Refused(500, "数据有错误，请省大气办运行 reportgen validate 检查：" + str(exc.problems[0])) from exc
         loaded_plans.clear()
         loaded_plans[key] = loaded
         return loaded
@@ -827,7 +834,7 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
                 written = write_reminders(p, data_dir, project.output, month, signed, Profile.load(project.profile),
                                           today=signed)
             except ReminderRefused as exc:
-                raise JobFailed(f"未生成：{exc}。")
+                raise JobFailed(f"未生成：{exc}。") from exc
             cities = sorted({w.stem.split(" ", 1)[1].rsplit("-", 1)[0] for w in written})
             return Outcome(f"已为{len(cities)}个逾期未报的设区市各生成一份催报通知（PDF、DOCX，日期"
                            f"{signed.year}年{signed.month}月{signed.day}日）：{'、'.join(cities)}。",

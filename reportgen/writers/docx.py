@@ -24,10 +24,20 @@ from docx.table import _Cell
 from ..fonts import imprint_height_pt, metrics_for
 from ..profile import PT_PER_MM, Profile
 from . import docx_oxml
+from .cjk_lines import (
+    BRACKET_UNIT,
+    HEAD_UNITS,
+    LATIN_RUN,
+    NO_LINE_END,
+    NO_LINE_START,
+    break_paragraph,
+    head_unbreakable_width,
+    unbreakable_width,
+)
+from .table_grid import GridCell as _GridCell
 from .table_grid import UnsupportedHtml
-from .cjk_lines import (BRACKET_UNIT, HEAD_UNITS, LATIN_RUN, NO_LINE_END, NO_LINE_START, break_paragraph,
-                        head_unbreakable_width, unbreakable_width)
-from .table_grid import GridCell as _GridCell, table_grid as _table_grid, table_rows as _table_rows
+from .table_grid import table_grid as _table_grid
+from .table_grid import table_rows as _table_rows
 from .title_lines import apply_title_breaks
 
 CELL_MARGIN_MM = 1.905  # the default left and right cell margins of Word's table styles (108 twips)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import lxml.html
 
-from ..profile import Profile
 from ..fonts import metrics_for
+from ..profile import Profile
 
 
 @dataclass(frozen=True)

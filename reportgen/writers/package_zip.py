@@ -22,7 +22,7 @@ def document_time(date: dt.datetime) -> dt.datetime:
     """The time stamped into packages: SOURCE_DATE_EPOCH if set (reproducible-builds.org), else `date`."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
     return date
 
 

@@ -12,10 +12,10 @@ from urllib.parse import unquote, urlparse
 import lxml.html
 
 from .. import resources
+from ..resources import TEMPLATES_DIR
 from ..profile import Profile
 from .pdf_grid import apply_grid
 from .title_lines import apply_title_breaks
-from ..render import TEMPLATES_DIR
 
 
 def allowed_dirs() -> tuple[Path, ...]:

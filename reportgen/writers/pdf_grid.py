@@ -17,8 +17,8 @@ import re
 
 import lxml.html
 
-from ..profile import PT_PER_MM, Profile
 from ..fonts import metrics_for
+from ..profile import PT_PER_MM, Profile
 from .cjk_lines import HEAD_UNITS, break_paragraph, head_unbreakable_width
 from .table_grid import table_grid
 

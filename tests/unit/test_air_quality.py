@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from unit_inputs import NANJING, WUXI, XUANWU, archive, report, submission, values
 
 from reportgen.compute.air_quality import Period, change, mean, period_for, previous_months, unit_figures
 from reportgen.compute.composite_index import DailyUnitReport, DayValues
-from unit_inputs import NANJING, WUXI, XUANWU, archive, report, submission, values
 
 D = Decimal
 SIX = dict(pm10=70, so2=60, no2=40, co=4, o3=160)     # each at its standard: C/S = 1
@@ -145,8 +145,9 @@ def test_previous_months_across_a_year_boundary():
 def _changed_units(kind, comparison):
     import datetime as dt
 
-    from reportgen.model import UnitChange, Units
     from unit_inputs import county
+
+    from reportgen.model import UnitChange, Units
 
     old = county("高淳区", "南京市", 2.5, "320118")
     new = county("溧水区", "南京市", 2.6, "320117")

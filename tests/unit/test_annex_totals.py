@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from unit_inputs import NANJING, WUXI, annex
+
 from reportgen.compute.annex_totals import annex_figure, compute_annex_totals, number_text
 from reportgen.model import MISSING, Cell, Column, HeaderGroup, TotalRule
 from reportgen.problems import Severity
-from unit_inputs import NANJING, WUXI, annex
 
 D = Decimal
 A = Column("a", "燃煤\n锅炉", "integer")

@@ -8,8 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from reportgen.compute.composite_index import (DayValues, index_parts, load_shares, min_days, percentile,
-                                               period_concentrations, statistic)
+from reportgen.compute.composite_index import (
+    DayValues,
+    index_parts,
+    load_shares,
+    min_days,
+    percentile,
+    period_concentrations,
+    statistic,
+)
 
 D = Decimal
 

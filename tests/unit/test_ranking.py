@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from unit_inputs import county
 
 from reportgen.compute.ranking import Entry, consecutive_bottom, rank, rounded
-from unit_inputs import county
 
 D = Decimal
 A, B, C, E, F, G = (county(f"{n}区", "南京市", i) for i, n in enumerate("甲乙丙丁戊己", start=1))

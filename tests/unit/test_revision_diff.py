@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from unit_inputs import NANJING, UNITS, WUXI, XUANWU, annex, archive, cell, city, report, submission
+
 from reportgen.compute.annex_totals import compute_annex_totals
 from reportgen.compute.ranking import Entry, rank
 from reportgen.compute.revision_diff import Change, RankMove, annex_changes, rank_moves, submission_changes
 from reportgen.model import AnnexRow, Column, Plan, TotalRule
-from unit_inputs import NANJING, UNITS, WUXI, XUANWU, annex, archive, cell, city, report, submission
 
 D = Decimal
 A = Column("a", "燃煤\n锅炉", "integer")

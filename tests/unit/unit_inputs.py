@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from reportgen.model import Submission, SubmissionArchive, Unit, UnitReport, Units
+from reportgen.model import MISSING, AnnexRow, AnnexTable, Cell, Submission, SubmissionArchive, Unit, UnitReport, Units
 
 D = Decimal
 
@@ -48,17 +48,14 @@ def archive(*submissions: Submission) -> SubmissionArchive:
 
 # -- annex tables --------------------------------------------------------------------------------
 
-def cell(text: str) -> "Cell":
-    from reportgen.model import MISSING, Cell
-
+def cell(text: str) -> Cell:
     if text == "":
         return MISSING
     return Cell(text, Decimal(text.rstrip("%")) if text[0].isdigit() else None)
 
 
-def annex(number: int, columns, rows, total_rule=None) -> "AnnexTable":
+def annex(number: int, columns, rows, total_rule=None) -> AnnexTable:
     """rows: [(unit, {column key: text})]"""
-    from reportgen.model import AnnexRow, AnnexTable
 
     return AnnexTable(number, f"附件{number}", "portrait", "cities", {"key": "unit", "header": "设区市"}, None,
                       None, tuple(columns),
