@@ -34,7 +34,7 @@ import tempfile
 import threading
 import time
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -219,7 +219,7 @@ def change_city_value(annex5: Path, city: str = CITY, delta: float = -0.1) -> di
     csv.writer(buf, lineterminator="").writerow(row)
     ending = line[len(line.rstrip("\r\n")):]
     lines[i] = buf.getvalue() + ending
-    annex5.write_bytes(((b"\xef\xbb\xbf" if bom else b"") + "".join(lines).encode("utf-8")))
+    annex5.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "".join(lines).encode("utf-8"))
     return {"file": "annexes/annex5.csv", "unit": row[0], "column": header[col], "old": old, "new": new}
 
 
@@ -283,6 +283,7 @@ def _command_output(cmd: list[str]) -> str:
 
 def machine() -> dict:
     import weasyprint
+
     from reportgen.writers.pdf import harfbuzz_subset_available
 
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -332,7 +333,7 @@ def bench(data_src: Path, work: Path) -> dict:
     submissions = data / "submissions"
     build = reportgen_command() + ["build", "--allow-incomplete", "--data", str(data), "--out", str(out)]
     results: dict = {
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "data": str(data_src),
         "command": " ".join(reportgen_command() + ["build", "--allow-incomplete", "--force", "--data", "COPY",
                                                    "--out", "OUT"]),

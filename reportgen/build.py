@@ -31,10 +31,10 @@ from .fonts import font_file, missing_families, warm_font_metrics
 from .load.issued import bulletin_records, load_issue_records
 from .load.plan import load_plan
 from .load.submissions import load_submissions
+from .manifest import Manifest, changed_inputs, digest, program_digest, stable_file_digest, view_digests
 from .model import IssueRecord, Plan, SubmissionArchive, Unit
 from .problems import DataError, Problems
 from .profile import Profile
-from .manifest import Manifest, changed_inputs, digest, program_digest, stable_file_digest, view_digests
 from .render import render_document
 from .resources import template_path
 from .views.bulletin_view import bulletin_view
@@ -78,7 +78,7 @@ class BuildResult:
     skipped: list[str] = field(default_factory=list)            # kinds asked for but not possible, and why
     held_back: dict[str, list[tuple[int, str]]] = field(default_factory=dict)   # unit → missing annex values
     issued: int = 0                                             # issued documents, kept as issued
-    contradicted: list["Contradiction"] = field(default_factory=list)
+    contradicted: list[Contradiction] = field(default_factory=list)
 
 
 @dataclass
@@ -432,13 +432,13 @@ def _keep_issued(doc: Document, inputs: dict, out_dir: Path, manifest: Manifest,
     and if its data has changed since, the office is told; nothing is rebuilt."""
     record = doc.issue
     files = {}
-    for rel, digest in record.files.items():
+    for rel, archived_digest in record.files.items():
         target = out_dir / rel
-        if not target.exists() or stable_file_digest(target) != digest:
+        if not target.exists() or stable_file_digest(target) != archived_digest:
             lock.announce()
             write_bytes_atomic(target, (record.path.parent / Path(rel).name).read_bytes(), durable=False)
             result.written.append(Written(target, None, 0.0, ["已印发的文件"], restored=True))
-        files[rel] = digest
+        files[rel] = archived_digest
     key = document_files(doc)[0]
     entry = manifest.entry(key)
     if entry is None or entry.get("inputs") != record.inputs or entry.get("files") != files:

@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import json
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .files import write_bytes_atomic
@@ -67,7 +67,7 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()[:20]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cached_file_digest(path: str, size: int, mtime_ns: int) -> str:
     return file_digest(Path(path))
 

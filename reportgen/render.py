@@ -11,7 +11,6 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from . import resources
 from .profile import PT_PER_MM, Profile
 
-
 CHINESE_DIGITS = "零一二三四五六七八九"
 
 

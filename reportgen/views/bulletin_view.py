@@ -202,7 +202,7 @@ def _county_list(label: str, ranking: Ranking, key: str, n: int, what: str = "�
     return out
 
 
-def _composite_table(data: BulletinData, cities: list[Unit], period: Period, fmt: "Formats", places: int) -> dict | None:
+def _composite_table(data: BulletinData, cities: list[Unit], period: Period, fmt: Formats, places: int) -> dict | None:
     """表：各设区市环境空气质量综合指数、首要污染物和污染负荷比 (bulletin.md §4), where a city reported all six
     pollutants; the others are grey, not estimated."""
     rows, any_value = [], False

@@ -73,7 +73,7 @@ def bar_chart_figure(rows: list, value_label: str, target_label: str | None, uni
     fig.canvas.draw()
 
     texts = []
-    for x, r, marker in zip(xs, rows, markers):
+    for x, r in zip(xs, rows):
         if r[1] is None:
             text = ax.annotate("无数据", (x, 0), xytext=(0, LABEL_GAP_PT), textcoords="offset points",
                                ha="center", va="bottom", rotation=90, fontproperties=font, fontsize=8, zorder=4)

@@ -12,8 +12,8 @@ from urllib.parse import unquote, urlparse
 import lxml.html
 
 from .. import resources
-from ..resources import TEMPLATES_DIR
 from ..profile import Profile
+from ..resources import TEMPLATES_DIR
 from .pdf_grid import apply_grid
 from .title_lines import apply_title_breaks
 
@@ -113,7 +113,7 @@ def _fitting_pitches(profile: Profile, orientation: str) -> list[float]:
     return steps + [tightest]
 
 
-def write_pdf(html: str, target: Path, profile: "Profile | None" = None) -> int:
+def write_pdf(html: str, target: Path, profile: Profile | None = None) -> int:
     """Write the PDF; return its page count. With a profile, body lines are set on the 22 × 28 grid,
     titles are broken by GB/T 9704 7.3.1, and a table that would leave a row or two on a page of
     their own is set at the profile's tighter table line pitch (fit_line_pitch_pt) if that keeps
