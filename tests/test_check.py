@@ -34,7 +34,7 @@ def checked(built, tmp_path_factory):
     print("== DOCX (LibreOffice) ==\n" + format_report(docx_results, details=True))
     return {"pdf": pdf, "docx": docx, "lo_pdf": lo_pdf,
             "results": {"pdf": by_number(pdf_results), "lo": by_number(docx_results)},
-            "layouts": {"pdf": Layout(read_pdf(pdf), Profile.load()), "lo": Layout(read_pdf(lo_pdf), Profile.load())}}
+            "layouts": {"pdf": Layout(read_pdf(pdf), Profile.load()), "lo": Layout(read_pdf(lo_pdf), Profile.load(), libreoffice_docx=True)}}
 
 
 BOTH = ["pdf", "lo"]

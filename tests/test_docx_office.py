@@ -34,6 +34,17 @@ def test_font_table_names_every_official_font_with_its_charset(notice):
     assert used <= set(fonts)
 
 
+def test_document_language_is_chinese(notice):
+    """zh-CN in the defaults every run inherits, no run overriding it, and the theme font language."""
+    defaults = part(notice, "word/styles.xml").find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert defaults is not None and defaults.get(f"{W}eastAsia") == "zh-CN"
+    overriding = [el for name in ("word/document.xml", "word/styles.xml") for el in part(notice, name).iter(f"{W}lang")
+                  if el.get(f"{W}eastAsia") not in (None, "zh-CN")]
+    assert not overriding
+    theme = part(notice, "word/settings.xml").find(f"{W}themeFontLang")
+    assert theme.get(f"{W}eastAsia") == "zh-CN"
+
+
 def outline_level(style):
     ppr = style.element.pPr
     level = ppr.find(qn("w:outlineLvl")) if ppr is not None else None

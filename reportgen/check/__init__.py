@@ -25,10 +25,11 @@ __all__ = ["CheckResult", "check_pdf", "check_docx", "check_docx_many", "docx_xm
            "exit_code"]
 
 
-def check_pdf(pdf_path: Path, profile: Profile | None = None) -> list[CheckResult]:
-    """Checks 1–15 measured on the PDF, in order."""
+def check_pdf(pdf_path: Path, profile: Profile | None = None, libreoffice_docx: bool = False) -> list[CheckResult]:
+    """Checks 1–15 measured on the PDF, in order. `libreoffice_docx`: the PDF is LibreOffice's rendering
+    of a Chinese DOCX, whose line-final 、。，． LibreOffice hangs past the 版心 (Word does not)."""
     profile = profile or Profile.load()
-    layout = Layout(read_pdf(Path(pdf_path)), profile)
+    layout = Layout(read_pdf(Path(pdf_path)), profile, libreoffice_docx)
     return [check(layout) for check in ALL_CHECKS]
 
 

@@ -65,7 +65,7 @@ def check_docx_many(docx_paths: list[Path], workdir: Path, profile: Profile | No
     profile = profile or Profile.load()
     results = []
     for docx, pdf in zip(docx_paths, libreoffice_pdfs([Path(p) for p in docx_paths], Path(workdir), profile)):
-        found = check_pdf(pdf, profile)
+        found = check_pdf(pdf, profile, libreoffice_docx=True)
         for r in found:
             if r.number == 6:
                 r.hard = False

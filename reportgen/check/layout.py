@@ -136,8 +136,11 @@ def _postscript_names(profile: Profile) -> dict[str, set[str]]:
 # -- the document's structure ------------------------------------------------------------------------
 
 class Layout:
-    def __init__(self, doc: PdfDocument, profile: Profile):
+    def __init__(self, doc: PdfDocument, profile: Profile, libreoffice_docx: bool = False):
         self.doc, self.profile = doc, profile
+        # LibreOffice's rendering of a DOCX: what LibreOffice does differently from Word is excused
+        # (a line-final 、。，． hanging past the 版心, breaks around ·; docs/docx-in-office-programs.md)
+        self.libreoffice_docx = libreoffice_docx
         self.g = Geometry(profile)
         self.pn_pattern = self.g.page_number_pattern()
         self.fonts = FontNames(profile)

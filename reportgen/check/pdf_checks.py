@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..kinsoku import LIBREOFFICE_BREAKS_AROUND, LIBREOFFICE_HANGING, NO_END, NO_START
 from .layout import Layout, mm
 from .model import CheckResult, capped
 from .pdfdoc import PT, Line, Page, full_width, render_region, width_in_chars
@@ -23,9 +24,6 @@ TOL_POS = 1.0        # mm, checks 8, 10 and 12 (centring), 14
 TOL_RULE = 0.5       # mm, checks 9 and 13
 TOL_RULE_WIDTH = 0.06  # mm, check 13 (§7 proposes 0.05; one pixel at 600 dpi is 0.042 mm)
 
-# Word's zh-CN kinsoku lists (ECMA-376 w:kinsoku), gbt9704.md §6.1
-NO_START = set("!%),.:;>?]}¢¨°·ˇˉ―‖’”…‰′″›℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｀｜｝～￠")
-NO_END = set("$([{£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（．［｛￡￥")
 
 CAPTION = re.compile(r"^[表图]\d+")
 DATE_ANY = re.compile(r"^(\d{4}|[〇○零一二三四五六七八九]{4})年[^年月]{1,3}月[^月日]{1,3}日$")
@@ -34,6 +32,17 @@ DOC_NUMBER_ANY = re.compile(r"[〔\[［（(【]\s*\d{2,4}\s*[〕\]］）)】]\s*
 DOC_NUMBER_OK = re.compile(r"〔\d{4}〕[1-9]\d*号")
 HEADING_1 = re.compile(r"^[一二三四五六七八九十]+、")
 HEADING_2 = re.compile(r"^（[一二三四五六七八九十]+）")
+
+
+def hanging_overshoot(lay: Layout, line: Line, right: float) -> float:
+    """How far (mm) the line's last character hangs past `right` when the layout allows LibreOffice's
+    hanging punctuation (a DOCX rendered by LibreOffice, docs/docx-in-office-programs.md) and the line
+    ends with a hanging mark that overshoots by at most one character of its size; else 0."""
+    if not lay.libreoffice_docx or not line.compact or line.compact[-1] not in LIBREOFFICE_HANGING:
+        return 0.0
+    over = line.fx1 - right
+    one_char = (line.size_pt or 0) * PT
+    return over if TOL_BOX < over <= one_char + TOL_BOX else 0.0
 
 
 def where(page: Page | int, line: Line | None = None) -> str:
@@ -72,7 +81,7 @@ def check_text_box(lay: Layout) -> CheckResult:
     turned a quarter on a portrait page (measured in the turned frame). Horizontal extent: the line's
     box (glyph advances); vertical extent: the ideographic em box (see Line.frame_vertical)."""
     ext: dict[str, list[float]] = {}
-    bad = []
+    bad, hanging = [], 0
     for p in lay.pages:
         for l in lay.text_lines(p):
             box = lay.g.box_for(l.frame_size)
@@ -84,7 +93,10 @@ def check_text_box(lay: Layout) -> CheckResult:
             if l.fx0 < box.left - TOL_BOX:
                 out.append(f"左端{mm(l.fx0)}")
             if l.fx1 > box.right + TOL_BOX:
-                out.append(f"右端{mm(l.fx1)}")
+                if hanging_overshoot(lay, l, box.right):
+                    hanging += 1
+                else:
+                    out.append(f"右端{mm(l.fx1)}")
             if top < box.top - TOL_BOX:
                 out.append(f"上端{mm(top)}")
             if bottom > box.bottom + TOL_BOX:
@@ -92,6 +104,8 @@ def check_text_box(lay: Layout) -> CheckResult:
             if out:
                 bad.append(f"{where(p, l)} {'，'.join(out)} mm")
     measured = "；".join(f"{k}文字 x {mm(e[0])}–{mm(e[2])} mm，y {mm(e[1])}–{mm(e[3])} mm" for k, e in ext.items())
+    if hanging:
+        measured += f"（其中{hanging}行行末标点按 LibreOffice 的悬挂标点伸出版心，不计）"
     P, L = lay.g.portrait, lay.g.landscape
     expected = (f"x∈[{P.left:g},{P.right:g}] y∈[{P.top:g},{P.bottom:g}] mm"
                 f"（横向 x∈[{L.left:g},{L.right:g}] y∈[{L.top:g},{L.bottom:g}]）±{TOL_BOX} mm")
@@ -189,7 +203,7 @@ def check_chars_per_line(lay: Layout) -> CheckResult:
     left, right = g.portrait.left, g.portrait.right
     body = lay.body_pages()
     body_numbers = {p.number for p in body}
-    counts, count_bad, edge_bad, n_full, over = [], [], [], 0, False
+    counts, count_bad, edge_bad, n_full, over, n_hanging = [], [], [], 0, False, 0
     for p in body:
         rows = lay.rows(p)
         nxt_page = lay.pages[p.number] if p.number < len(lay.pages) else None
@@ -212,9 +226,16 @@ def check_chars_per_line(lay: Layout) -> CheckResult:
                 continue
             n_full += 1
             last = row[-1]
-            if abs(last.x1 - right) > TOL_BOX:
-                edge_bad.append((abs(last.x1 - right), f"{where(p, line)} 右端{mm(last.x1)} mm"))
             text = "".join(l.compact for l in row)
+            if hanging_overshoot(lay, last, right):
+                # LibreOffice hung the line's last mark past the edge: the line proper ends one mark earlier
+                n_hanging += 1
+                text = text[:-1]
+                last_x1 = last.x1 - (last.size_pt or 0) * PT
+            else:
+                last_x1 = last.x1
+            if abs(last_x1 - right) > TOL_BOX:
+                edge_bad.append((abs(last_x1 - right), f"{where(p, line)} 右端{mm(last_x1)} mm"))
             if all(full_width(c) for c in text):
                 n = width_in_chars(text) + round(2 * (line.x0 - left) / g.char) / 2
                 counts.append(n)
@@ -225,7 +246,8 @@ def check_chars_per_line(lay: Layout) -> CheckResult:
         return CheckResult(4, "每行字数与右端对齐", None, "无满行", f"{g.chars_per_line - 1}–{g.chars_per_line}字/行")
     flush = n_full - len(edge_bad)
     measured = (f"全角满行{len(counts)}行 {min(counts):g}–{max(counts):g}字；" if counts else "") + \
-        f"满行右端在{right:g}±{TOL_BOX} mm内 {flush}/{n_full}行"
+        f"满行右端在{right:g}±{TOL_BOX} mm内 {flush}/{n_full}行" + \
+        (f"（{n_hanging}行行末标点按 LibreOffice 悬挂在外，按去掉它计）" if n_hanging else "")
     if edge_bad:
         worst = max(edge_bad)[0]
         measured += f"（最大偏差{worst:.2f} mm）"
@@ -240,12 +262,13 @@ def check_chars_per_line(lay: Layout) -> CheckResult:
 def kinsoku_violations(lay: Layout) -> list[tuple[int, Line, str]]:
     """(page, line, what) for every line breaking the rules of check 5."""
     bad = []
+    excused = LIBREOFFICE_BREAKS_AROUND if lay.libreoffice_docx else frozenset()
     seq: list[tuple[Page, Line]] = [(p, l) for p in lay.pages for l in lay.text_lines(p) if l.compact]
     for i, (p, l) in enumerate(seq):
         t = l.compact
-        if t[0] in NO_START:
+        if t[0] in NO_START and t[0] not in excused:
             bad.append((p.number, l, f"行首“{t[0]}”"))
-        if t[-1] in NO_END:
+        if t[-1] in NO_END and t[-1] not in excused:
             bad.append((p.number, l, f"行尾“{t[-1]}”"))
         if i + 1 < len(seq) and not l.turned:
             nt = seq[i + 1][1].compact

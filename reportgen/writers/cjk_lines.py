@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass
 
 from ..fonts import FontMetrics
+from ..kinsoku import BREAKER_NO_START, NO_END
 
-# Word's zh-CN kinsoku lists (ECMA-376 w:kinsoku; see docs/gbt9704.md §6.1)
-NO_LINE_START = set("!%),.:;>?]}¢¨°·ˇˉ―‖’”…‰′″›℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｀｜｝～￠—")
-NO_LINE_END = set("$([{£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（［｛￡￥")
+# the kinsoku lists (reportgen/kinsoku.py, shared with the checker)
+NO_LINE_START = BREAKER_NO_START
+NO_LINE_END = NO_END
 # units that never break inside: —— and ……, and runs of half-width letters, digits and their punctuation
 UNIT = re.compile(r"——|……|[A-Za-z0-9][A-Za-z0-9.%/\-·:+]*[A-Za-z0-9%]|.", re.S)
 
@@ -30,8 +31,8 @@ class Line:
 
 
 def break_paragraph(text: str, metrics: FontMetrics, size_pt: float, width_pt: float, indent_pt: float,
-                    base_spacing_pt: float, no_start: set[str] = NO_LINE_START,
-                    no_end: set[str] = NO_LINE_END) -> list[Line]:
+                    base_spacing_pt: float, no_start: frozenset[str] = NO_LINE_START,
+                    no_end: frozenset[str] = NO_LINE_END) -> list[Line]:
     """Greedy breaking: as many units as fit at the base spacing, then kinsoku push-back, then justify."""
     units = []
     for unit in UNIT.findall(text):

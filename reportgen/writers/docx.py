@@ -22,6 +22,7 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 
 from ..fonts import imprint_height_pt, metrics_for
+from ..kinsoku import LIBREOFFICE_BREAKS_AROUND
 from ..profile import PT_PER_MM, Profile
 from . import docx_oxml
 from .cjk_lines import (
@@ -172,7 +173,6 @@ def _column_widths(cells: list[_GridCell], n_cols: int, total_mm: float, profile
 # as many characters as fit, its kinsoku rules) would break inside a unit of the head ("（市、" / "区）")
 # or around "·" (U+00B7), which LibreOffice 7.4 breaks before and after between Chinese characters
 # although GB/T 15834 and Word's kinsoku forbid it (docs/docx-in-office-programs.md)
-LIBREOFFICE_BREAKS_AROUND = set("·")
 
 
 def _allowed_breaks(text: str, tier: int) -> set[int]:
@@ -321,6 +321,7 @@ class DocxWriter:
             block = self.profile.block(kind if kind.startswith("heading") else "body")
             docx_oxml.heading_style(doc, name, level, self.profile.docx_font(block["font"]), block["size_pt"])
         docx_oxml.replace_font_table(doc, [spec["docx"] for spec in self.profile.fonts.values()])
+        docx_oxml.set_document_language(doc)
 
     def _setup_section(self, section, orientation: str) -> None:
         page = self.profile.page

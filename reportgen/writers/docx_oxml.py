@@ -241,6 +241,25 @@ def font_table_xml(names: list[str]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def set_document_language(document, east_asian: str = "zh-CN", western: str = "en-US") -> None:
+    """The document's languages as Chinese Word writes them: the defaults' w:lang (every run inherits
+    it: Word proofs the text as Chinese and applies Chinese line rules) and the theme font language.
+    (LibreOffice then hangs line-final punctuation, see docs/docx-in-office-programs.md.)"""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    if rpr_default is None:
+        raise ValueError("the DOCX template has no w:docDefaults/w:rPrDefault")
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    _put(rpr, "w:lang", RPR_ORDER, val=western, eastAsia=east_asian, bidi="ar-SA")
+    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), western)
+        theme_lang.set(qn("w:eastAsia"), east_asian)
+
+
 def replace_font_table(document, names: list[str]) -> None:
     for rel in document.part.rels.values():
         if rel.reltype.endswith("/fontTable"):
