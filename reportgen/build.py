@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import gc
 import multiprocessing
 import os
@@ -33,6 +32,7 @@ from .load.plan import load_plan
 from .load.submissions import load_submissions
 from .manifest import Manifest, changed_inputs, digest, program_digest, stable_file_digest, view_digests
 from .model import IssueRecord, Plan, SubmissionArchive, Unit
+from .names import similar
 from .problems import DataError, Problems
 from .profile import Profile
 from .render import render_document
@@ -134,7 +134,7 @@ def find_unit(plan: Plan, name: str) -> Unit:
     unit = plan.units.find(name)
     if unit is None:
         names = [n for u in plan.units.all for n in (u.name, u.short_name)]
-        raise UnknownUnit(name, list(dict.fromkeys(difflib.get_close_matches(name, names, n=3, cutoff=0.4))))
+        raise UnknownUnit(name, similar(name, names))
     return unit
 
 

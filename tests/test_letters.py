@@ -69,7 +69,7 @@ def test_single_unit_by_any_name(tmp_path, name):
     assert sorted(p.name for p in (tmp_path / "2021" / "目标责任书").iterdir()) == [f"{expected}.docx", f"{expected}.pdf"]
 
 
-def test_unknown_unit_lists_close_matches(tmp_path):
+def test_unknown_unit_lists_close_names(tmp_path):
     result = CliRunner().invoke(main, ["letters", "--unit", "南鲸", "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "没有名为“南鲸”的设区市或县（市、区）" in result.output and "南京" in result.output

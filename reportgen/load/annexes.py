@@ -9,10 +9,10 @@ from pathlib import Path
 
 from ..annex_roles import ANNEX_ROLES, known_roles_text
 from ..model import MISSING, AnnexRow, AnnexTable, Cell, Column, HeaderGroup, TotalRule, Units
+from ..names import did_you_mean
 from ..problems import Problems
 from .csv_file import read_csv
 from .placeholders import COUNT_PLACEHOLDERS, check_placeholders, plan_unit_counts
-from .units import close_matches
 from .yaml_file import check_keys, describe, is_kind, line_of, optional, read_yaml, require
 
 COLUMN_TYPES = ("integer", "decimal", "percent", "text")
@@ -186,7 +186,7 @@ def _check_layout(schema, columns: list[Column], path: Path, problems: Problems)
     keys = {c.key for c in columns}
     for key, text in right.items():
         if key not in keys:
-            problems.error(path, f"right_headers 中的“{key}”不是本表的列{close_matches(key, keys)}",
+            problems.error(path, f"right_headers 中的“{key}”不是本表的列{did_you_mean(key, keys)}",
                            right.line_of(key), field=f"layout.right_headers.{key}")
         elif not isinstance(text, str) or not text.strip():
             problems.error(path, f"right_headers 的表头应为文字，实际为{describe(text)}", right.line_of(key),
@@ -285,7 +285,7 @@ def _role(schema, rows_kind, columns: list[Column], path: Path, problems: Proble
     known = ANNEX_ROLES.get(role) if isinstance(role, str) else None
     if known is None:
         problems.error(path, f"不认识的附件用途“{role if isinstance(role, str) else describe(role)}”"
-                             f"{close_matches(str(role), ANNEX_ROLES) if isinstance(role, str) else ''}；"
+                             f"{did_you_mean(str(role), ANNEX_ROLES) if isinstance(role, str) else ''}；"
                              f"可用的用途：{known_roles_text()}", line, field="role")
         return None
     if rows_kind in ROW_KINDS and rows_kind != known.rows:
@@ -387,7 +387,7 @@ def _load_rows(table: AnnexTable, units: Units, ranges: dict[str, Range], proble
             parent = units.find(raw[col["key"]])
             if parent is None or parent.level != "city":
                 problems.error(path, f"未知的设区市“{raw[col['key']]}”"
-                               f"{close_matches(raw[col['key']], [u.short_name for u in units.cities])}",
+                               f"{did_you_mean(raw[col['key']], [u.short_name for u in units.cities])}",
                                line, col["key"])
                 ok = False
         if table.unit_column:
@@ -400,7 +400,7 @@ def _load_rows(table: AnnexTable, units: Units, ranges: dict[str, Range], proble
                 ok = False
             elif unit is None or (level and unit.level != level):
                 what = {"city": "设区市", "county": "县（市、区）"}.get(level, "单位")
-                problems.error(path, f"未知的{what}“{name}”{close_matches(name, candidates)}", line, col["key"])
+                problems.error(path, f"未知的{what}“{name}”{did_you_mean(name, candidates)}", line, col["key"])
                 ok = False
             elif unit.name in seen:
                 problems.error(path, f"“{name}”重复出现（第{seen[unit.name]}行已有）", line, col["key"])

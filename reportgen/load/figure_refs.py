@@ -36,8 +36,8 @@ from pathlib import Path
 
 from ..compute.annex_totals import annex_figure, number_text
 from ..model import AnnexTable, Column, FigureRef, Units
+from ..names import did_you_mean
 from ..problems import Problem, Problems, Severity
-from .units import close_matches
 
 OPEN = "{｛"
 CLOSE = "}｝"
@@ -168,7 +168,7 @@ def resolve(spec: RefSpec, annexes: dict[int, AnnexTable], units: Units,
     table = annexes.get(number)
     if table is None:
         names = [f"附件{n}" for n in sorted(annexes)]
-        return None, f"数字引用“{written}”中的附件{number}不存在{close_matches(f'附件{number}', names)}" \
+        return None, f"数字引用“{written}”中的附件{number}不存在{did_you_mean(f'附件{number}', names)}" \
                      f"（现有：{'、'.join(names)}）"
     if len(spec.parts) == 2:
         return Resolved(number, None, None, f"附件{number} 行数"), None
@@ -188,14 +188,14 @@ def resolve(spec: RefSpec, annexes: dict[int, AnnexTable], units: Units,
         if found is None or found not in rows:
             names = ([TOTAL] if table.total_rule else []) + [u.short_name for u in rows]
             return None, (f"数字引用“{written}”：附件{number}中没有“{spec.parts[1]}”这一行"
-                          f"{close_matches(spec.parts[1], names)}（写“全省”或单位名称，如“{rows[0].short_name if rows else TOTAL}”）")
+                          f"{did_you_mean(spec.parts[1], names)}（写“全省”或单位名称，如“{rows[0].short_name if rows else TOTAL}”）")
         unit = found.name
     by_name = {_fold(header_text(c)): c for c in table.columns} | {c.key: c for c in table.columns}
     col = by_name.get(column_text) or by_name.get(spec.parts[2].strip())
     if col is None:
         headers = [header_text(c) for c in table.columns]
         return None, (f"数字引用“{written}”：附件{number}没有“{spec.parts[2]}”列"
-                      f"{close_matches(spec.parts[2], headers) or '（本表的列：' + '、'.join(headers) + '）'}")
+                      f"{did_you_mean(spec.parts[2], headers) or '（本表的列：' + '、'.join(headers) + '）'}")
     if col.type == "text":
         return None, f"数字引用“{written}”：附件{number}的“{header_text(col)}”列是文字，不是数字"
     if spec.scale and col.type == "percent":

@@ -17,7 +17,6 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
-import difflib
 import io
 import re
 import unicodedata
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from ..files import exclusive_lock, link_new_file, remove_leftovers
 from ..model import StoredRevision, Submission, SubmissionArchive, Unit, UnitReport, Units
+from ..names import did_you_mean
 from ..problems import DataError, Problems
 from ..submission_fields import AIR_FIELDS, UNIT_HEADER, header_index, match_header, normalize_header, progress_fields
 from .sample_marker import is_sample_data_set
@@ -245,9 +245,7 @@ def _changed(name: str, month: str, units: Units) -> str | None:
 
 
 def _close(name: str, units: Units) -> str:
-    names = [u.name for u in units.all] + [u.short_name for u in units.all]
-    near = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-    return f"（是否是：{'、'.join(dict.fromkeys(near))}？）" if near else ""
+    return did_you_mean(name, [u.name for u in units.all] + [u.short_name for u in units.all])
 
 
 def _field_value(f, cell: Cell, text: str, n_days: int) -> Decimal | str:

@@ -34,8 +34,9 @@ import datetime as dt
 from pathlib import Path
 
 from ..model import Unit, UnitChange, Units
+from ..names import did_you_mean
 from ..problems import Problems
-from .units import CODE, close_matches
+from .units import CODE
 from .yaml_file import check_keys, describe, line_of, read_yaml
 
 FILE_NAME = "unit_changes.yaml"
@@ -90,7 +91,7 @@ def load_unit_changes(path: Path, units: Units, year: int | None, problems: Prob
             current = units.find(name)
             if current is None and name not in olds:
                 pool = [u.name for u in units.counties] + list(olds)
-                problems.error(path, f"未知单位“{name}”{close_matches(name, pool)}：调整后的单位应列在 units.csv 中，"
+                problems.error(path, f"未知单位“{name}”{did_you_mean(name, pool)}：调整后的单位应列在 units.csv 中，"
                                      "或是另一项调整之前的单位", r["line"], field=where)
             elif current is not None and current.level != "county":
                 problems.error(path, f"“{name}”是设区市；区划调整只适用于县（市、区）", r["line"], field=where)

@@ -7,11 +7,11 @@ bulletin prints nothing about them. With it, every city names its 片区; their 
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 
 from ..model import Unit, Units
+from ..names import did_you_mean
 from ..problems import Problems
 from .csv_file import read_csv
 
@@ -68,7 +68,7 @@ def load_units(path: Path, problems: Problems) -> Units:
         if raw["level"] == "county":
             city = by_alias.get(raw["parent"])
             if city is None:
-                problems.error(path, f"上级设区市“{raw['parent']}”不存在{close_matches(raw['parent'], by_alias)}",
+                problems.error(path, f"上级设区市“{raw['parent']}”不存在{did_you_mean(raw['parent'], by_alias)}",
                                raw["line"], "parent")
                 continue
             parent, region = city["name"], city["region"]
@@ -79,6 +79,3 @@ def load_units(path: Path, problems: Problems) -> Units:
     return Units(units, regions)
 
 
-def close_matches(name: str, candidates) -> str:
-    found = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.3)
-    return f"（是否是：{'、'.join(found)}？）" if found else ""

@@ -14,6 +14,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from ..files import atomic_target
+
 CORE = "docProps/core.xml"
 DATE_ELEMENT = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
 
@@ -32,8 +34,7 @@ def normalize_package(path: Path, when: dt.datetime) -> None:
     iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(path) as z:
         entries = [(info.filename, z.read(info.filename)) for info in z.infolist()]
-    temp = path.with_name(path.name + ".norm")
-    with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as out:
+    with atomic_target(path) as temp, zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as out:
         for name, data in entries:
             if name == CORE:
                 data = DATE_ELEMENT.sub(lambda m: m.group(1) + iso + m.group(3), data)
@@ -42,4 +43,3 @@ def normalize_package(path: Path, when: dt.datetime) -> None:
             info.external_attr = 0o644 << 16
             info.create_system = 3
             out.writestr(info, data, compresslevel=6)
-    os.replace(temp, path)
