@@ -289,3 +289,31 @@ def test_an_upload_that_leaves_out_what_the_last_revision_gave_is_flagged(projec
     page = client.post(f"/city/南京市/{MONTH}/upload", data={"csrf": csrf, "city": "南京市"},
                        files={"file": ("form.xlsx", fill_form(blank, pm25="30.2"))}).text
     assert "已保存为第" in page and "请核对是否漏填" not in page
+
+
+def test_the_web_build_runs_in_a_child_process_and_says_why_it_failed(tmp_path):
+    """build_in_child: the real build in a forked process (the server's threads keep answering), its
+    progress relayed, its files written; a failure comes back in the office's words."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from reportgen.resources import EXAMPLES_DIR
+    from reportgen.web.build_process import BuildFailed, build_in_child
+
+    data = tmp_path / "data"
+    shutil.copytree(EXAMPLES_DIR / "jiangsu-2021", data, ignore=shutil.ignore_patterns("submissions"))
+    months = sorted(p.name for p in (EXAMPLES_DIR / "jiangsu-2021" / "submissions").iterdir() if p.name >= "2020-05")[:13]
+    for m in months:
+        shutil.copytree(EXAMPLES_DIR / "jiangsu-2021" / "submissions" / m, data / "submissions" / m)
+    seen = []
+    result = build_in_child(data, tmp_path / "out", None, lambda done, total, title: seen.append((done, total, title, os.getpid())),
+                            kinds=("bulletins",), months=["2021-05"])
+    assert [w.rsplit(".", 1)[1] for w in sorted(result.written)] == ["docx", "html", "pdf"]
+    assert "2021年5月" in pdf_text(next(Path(w) for w in result.written if w.endswith(".pdf")))
+    assert seen and seen[-1][:2] == (1, 1) and "2021年5月" in seen[-1][2]
+
+    (data / "units.csv").write_text("code,name\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build_in_child(data, tmp_path / "out", None, kinds=("bulletins",), months=["2021-05"])
+    assert failed.value.explained and failed.value.explained.startswith("数据有错误，未完成") and "units.csv" in failed.value.explained

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
+import logging
 import mimetypes
 import secrets
 import tempfile
@@ -41,6 +42,7 @@ from ..load.submissions import (
 from ..problems import DataError, Problems
 from ..project import Project
 from .accounts import verify_password
+from .build_process import BuildFailed, build_in_child, explain_failure
 from .db import Account, Job, LoginAttempt, Setting, WebSession, audit, default_url, find_account, now, open_database
 from .jobs import JobFailed, JobRunner, Outcome
 
@@ -57,6 +59,8 @@ DOWNLOAD_SUFFIXES = {".pdf", ".docx", ".xlsx", ".html"}
 
 # who may call each route: "public", "any" (logged in), "city", "office"
 ACCESS: dict[tuple[str, str], str] = {}
+
+log = logging.getLogger("reportgen.web")
 
 
 class Refused(Exception):
@@ -160,7 +164,7 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
 
     app = FastAPI(title="reportgen", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.sessions = sessions
-    jobs = JobRunner(sessions, _explain_failure)
+    jobs = JobRunner(sessions, explain_failure)
     app.state.jobs = jobs
     app.state.project = project
     app.state.data_dir = data_dir
@@ -648,16 +652,22 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
         found = [rel for rel in output_files() if rel.startswith(f"{month[:4]}/通报/{month} ") and rel.endswith(".html")]
         return found[0] if found else None
 
-    def build_documents(**options):
-        """Documents of the data set into the project's output folder, in this process (a server's
-        threads must not fork workers)."""
+    def build_documents(progress=None, **options):
+        """Documents of the data set into the project's output folder: in a child process
+        (web/build_process.py: the server's threads keep answering pages meanwhile), or with the build
+        function given to create_app (tests), in this thread. `progress(done, total, title)`."""
         from ..profile import Profile
 
         if build is None:
-            from ..build import build as make
-        else:
-            make = build
-        return make(data_dir, project.output, Profile.load(project.profile), jobs=1, **options)
+            try:
+                return build_in_child(data_dir, project.output, project.profile, progress, **options)
+            except BuildFailed as exc:
+                if exc.explained is None:
+                    log.error("build failed in its process:\n%s", exc.detail)
+                    raise JobFailed("失败：程序出错。请把服务器日志报告给开发人员。") from None
+                raise JobFailed(exc.explained) from None
+        relay = None if progress is None else (lambda done, total, doc, seconds: progress(done + 1, total, doc.title))
+        return build(data_dir, project.output, Profile.load(project.profile), jobs=1, progress=relay, **options)
 
     def month_label(month: str) -> str:
         return f"{month[:4]}年{int(month[5:])}月"
@@ -694,7 +704,7 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
         month = month_or_404(p, month)
 
         def work(progress):
-            result = build_documents(kinds=("bulletins",), months=[month], progress=_build_progress(progress))
+            result = build_documents(kinds=("bulletins",), months=[month], progress=progress)
             if result.failed:
                 raise JobFailed(f"生成失败：{len(result.failed)}份文件未能生成。请把服务器日志报告给开发人员。")
             return Outcome(f"已按现行数据生成{month_label(month)}通报（PDF、DOCX和网页版）。",
@@ -754,7 +764,7 @@ def create_app(project: Project, database_url: str | None = None, dataset: str |
         p = plan()
 
         def work(progress):
-            result = build_documents(kinds=("letters", "tables"), progress=_build_progress(progress))
+            result = build_documents(kinds=("letters", "tables"), progress=progress)
             parts = [f"新生成{len(result.written)}个文件，{result.unchanged}份已是最新"]
             if result.failed:
                 parts.append(f"{len(result.failed)}份未能生成（请把服务器日志报告给开发人员）")
@@ -988,33 +998,6 @@ def file_response(file: Path) -> FileResponse:
     disposition = "inline" if file.suffix.lower() in (".html", ".pdf") else "attachment"
     return FileResponse(file, media_type=media,
                         headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(file.name)}"})
-
-
-def _build_progress(progress):
-    """build()'s progress callback (documents done before this one, total, document, seconds) as a
-    job's (done, total, what)."""
-    if progress is None:
-        return None
-    return lambda done, total, doc, seconds: progress(done + 1, total, doc.title)
-
-
-def _explain_failure(exc: BaseException) -> str | None:
-    """Words for the office about a job that failed; None when the failure is unexpected (the job
-    runner logs it and says the program failed)."""
-    from ..build import FontFilesMissing, NoSubmissions
-    from ..issuing import IssueRefused
-
-    if isinstance(exc, DataError):
-        shown = "；".join(str(e) for e in exc.problems[:5])
-        more = f"（另有{len(exc.problems) - 5}处）" if len(exc.problems) > 5 else ""
-        return f"数据有错误，未完成：{shown}{more}。请省大气办运行 reportgen validate 列出全部问题。"
-    if isinstance(exc, IssueRefused):
-        return f"未印发：{exc}。"
-    if isinstance(exc, NoSubmissions):
-        return f"未生成：{exc}"
-    if isinstance(exc, FontFilesMissing):
-        return f"未生成：缺少字体文件（{exc}）。请把字体文件放入项目的 fonts 文件夹。"
-    return None
 
 
 def _number(value) -> str:
