@@ -56,6 +56,15 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def notice_lo_pdf(built, tmp_path_factory):
+    """LibreOffice's PDF of the session's notice DOCX, converted once (with the profile's font
+    substitutes, as `reportgen check` converts) for every test that reads it."""
+    from helpers import libreoffice_to_pdf
+
+    return libreoffice_to_pdf(built["docx"], tmp_path_factory.mktemp("notice-lo"))
+
+
+@pytest.fixture(scope="session")
 def full_build(tmp_path_factory):
     """Every document of the default data set (--allow-incomplete), built once for the session and shared
     by the tests that only read full outputs: {"out": Path, "result": BuildResult}. A test that changes

@@ -120,12 +120,12 @@ def test_responsibility_notes_are_structured(built):
     assert note.support == ("省发展改革委", "省工业和信息化厅", "省市场监管局", "省能源局")
 
 
-def test_docx_landscape_pages_keep_the_portrait_page_number_position(built, tmp_path):
+def test_docx_landscape_pages_keep_the_portrait_page_number_position(notice_lo_pdf):
     """On a landscape page (the portrait page turned, 订口 on top) the number stands where it would on
     the portrait page: 7 mm below the 版心 (28 mm from the left here), 1 字 in from the outer edge."""
-    from helpers import libreoffice_to_pdf, word_boxes
+    from helpers import word_boxes
 
-    lo = libreoffice_to_pdf(built["docx"], tmp_path)
+    lo = notice_lo_pdf
     reader = PdfReader(str(lo))
     landscape = [i + 1 for i, p in enumerate(reader.pages) if float(p.mediabox.width) > float(p.mediabox.height)]
     assert len(landscape) == 3

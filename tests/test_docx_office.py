@@ -73,10 +73,8 @@ def test_headings_carry_styles_with_outline_levels(notice):
 
 
 @pytest.fixture(scope="module")
-def notice_in_libreoffice(notice, tmp_path_factory):
-    from reportgen.check.docx_checks import libreoffice_pdf
-
-    return libreoffice_pdf(notice, tmp_path_factory.mktemp("office-lo"))
+def notice_in_libreoffice(notice_lo_pdf):
+    return notice_lo_pdf
 
 
 def test_landscape_page_numbers_show_their_dashes_in_libreoffice(notice_in_libreoffice):

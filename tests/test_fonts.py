@@ -38,12 +38,10 @@ def test_missing_font_file_stops_the_build(tmp_path):
     assert not out.exists() or not any(p.is_file() for p in out.rglob("*"))
 
 
-def test_libreoffice_renders_the_docx_with_the_profile_substitutes(built, tmp_path):
+def test_libreoffice_renders_the_docx_with_the_profile_substitutes(notice_lo_pdf):
     import subprocess
 
-    from helpers import libreoffice_to_pdf
-
-    fonts = subprocess.run(["pdffonts", str(libreoffice_to_pdf(built["docx"], tmp_path))],
+    fonts = subprocess.run(["pdffonts", str(notice_lo_pdf)],
                            capture_output=True, text=True, check=True).stdout
     assert "FandolFang" in fonts and "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts
     assert "DejaVu" not in fonts
