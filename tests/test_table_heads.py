@@ -39,9 +39,11 @@ def test_docx_table_heads_have_no_line_breaks(built):
             heads += 1
             assert tr.find(f".//{W}br") is None, "".join(tr.itertext())[:40]
     assert heads >= 8
-    # the lines the data sets apart ("PM2.5\n（微克/立方米）") are paragraphs of the cell
+    # the lines the data sets apart ("PM2.5\n（微克/立方米）") are paragraphs of the cell; in 附件2's
+    # crowded head, where no column width keeps LibreOffice from breaking inside the unit, the unit is
+    # set as two paragraphs broken after its "/"
     cells = [["".join(p.itertext()) for p in tc.findall(f"{W}p")] for tc in document.iter(f"{W}tc")]
-    assert ["PM2.5", "（微克/立方米）"] in cells
+    assert ["PM2.5", "（微克/", "立方米）"] in cells and ["县", "（市、区）"] in cells
 
 
 def annex_page_lines(pdf):
@@ -66,3 +68,30 @@ def test_pdf_table_heads_break_units_only_after_a_slash_or_colon(built):
                 checked += 1
                 assert fragment.endswith(("/", "：")), f"{line} | {lines[i + 1]}"
     assert checked >= 5
+
+
+def test_libreoffice_breaks_no_unit_of_an_annex_head(notice_lo_pdf):
+    """In LibreOffice's rendering of the DOCX (the reference for "opens and lays out correctly"), a unit
+    in brackets — （市、区）, （微克/立方米）, （单位：辆·次） — is broken only after its "/" or "：", on every
+    annex page (where the crowded 附件2 head once read "县（市、" / "区）" and "（微克/立" / "方米）")."""
+    import re
+    import subprocess
+
+    from helpers import pdf_page_count
+
+    from reportgen.writers.cjk_lines import BRACKET_UNIT
+
+    bad, annex_pages = [], 0
+    for page in range(1, pdf_page_count(notice_lo_pdf) + 1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(notice_lo_pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if not any(re.fullmatch(r"附件\s*\d+", line) for line in lines[:3]):
+            continue
+        annex_pages += 1
+        for a, b in zip(lines, lines[1:]):
+            for m in BRACKET_UNIT.finditer(a + b):
+                if m.start() < len(a) < m.end() and not a.endswith(("/", "：")):
+                    bad.append((page, a, b))
+    assert annex_pages == 8
+    assert not bad

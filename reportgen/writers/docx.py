@@ -206,6 +206,32 @@ def _libreoffice_breaks_badly(texts: list[str], metrics, size_pt: float, width_m
     return False
 
 
+def _split_heads_libreoffice_would_break_badly(pieces: list, metrics, size_pt: float, width_mm: float) -> list:
+    """Where no column width found by _fit_heads_for_libreoffice keeps LibreOffice from breaking a head
+    line inside a unit ("（微克/立" / "方米）" in a crowded table), the line is set as paragraphs
+    broken where GB/T 15834 allows (after a unit's "/" or "："; "（微克/" / "立方米）"): still no w:br,
+    and a reader who widens the column can join them. `pieces` as _inline_pieces gives them (None
+    between lines)."""
+    out: list = []
+    for piece in pieces:
+        if piece is None or not _libreoffice_breaks_badly([piece], metrics, size_pt, width_mm, 1):
+            out.append(piece)
+            continue
+        allowed = sorted(_allowed_breaks(piece, 1))
+        start = 0
+        while metrics.width(piece[start:], size_pt) > (width_mm - 0.3) * PT_PER_MM:
+            fitting = [b for b in allowed if b > start and metrics.width(piece[start:b], size_pt)
+                       <= (width_mm - 0.3) * PT_PER_MM]
+            later = [b for b in allowed if b > start]
+            end = max(fitting) if fitting else (min(later) if later else None)
+            if end is None:
+                break
+            out += [piece[start:end], None]
+            start = end
+        out.append(piece[start:])
+    return out
+
+
 def _fit_heads_for_libreoffice(widths: list[float], minimum: list[float], cells: list[_GridCell],
                                metrics, size_pt: float, margin_mm: float, tier: int,
                                body_metrics=None) -> list[float]:
@@ -578,7 +604,12 @@ class DocxWriter:
             if spec.el.tag == "th":
                 # a head wraps by itself (no w:br); each line the template or the data set apart
                 # ("PM2.5" / "（微克/立方米）") is a paragraph of its own
-                self._head_paragraphs(cell, para, _inline_pieces(spec.el), font, style, align, spacing,
+                pieces = _inline_pieces(spec.el)
+                if not table_el.get("data-block"):
+                    width_mm = sum(w.mm for w in widths[spec.col:spec.col + spec.colspan]) - 2 * margin_mm
+                    pieces = _split_heads_libreoffice_would_break_badly(
+                        pieces, metrics_for(*self.profile.pdf_font_chain(font)), style["size_pt"], width_mm)
+                self._head_paragraphs(cell, para, pieces, font, style, align, spacing,
                                       snap_off=not table_el.get("data-block"))
             else:
                 width_mm = sum(w.mm for w in widths[spec.col:spec.col + spec.colspan]) - 2 * margin_mm
