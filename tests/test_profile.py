@@ -2,6 +2,7 @@
 
 import subprocess
 
+import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import main
@@ -14,6 +15,7 @@ def test_standard_profile_has_no_deviations():
     assert Profile.load().deviations() == []
 
 
+@pytest.mark.slow   # builds the notice
 def test_office_profile_overrides_and_reports(tmp_path):
     profile = Profile.load(EXAMPLE)
     assert profile.grid["line_pitch_pt"] == 28

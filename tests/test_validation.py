@@ -110,6 +110,7 @@ def test_validate_lists_every_problem_at_once(data_copy):
     assert any("notice.yaml" in e for e in errors)
 
 
+@pytest.mark.slow   # builds the notice twice
 def test_failed_build_keeps_earlier_outputs(data_copy, tmp_path):
     out = tmp_path / "out"
     assert run("build", "--only", "notice", "--data", data_copy, "--out", out).exit_code == 0
