@@ -11,8 +11,10 @@ For every document the build records the hashes of its inputs:
   shape the output (OUTPUT_LIBRARIES: upgrading WeasyPrint or python-docx marks every output stale).
 and, per output file, the file's own hash: a file edited or damaged after the build is rebuilt too.
 
-The manifest (<out>/.reportgen-manifest.json) is rewritten atomically after every finished document,
-so an interrupted build leaves it describing exactly the files that are in place.
+The manifest (<out>/.reportgen-manifest.json) is rewritten atomically, about once a second while a
+build runs and at its end; an entry is forgotten on disk before its files are replaced (build._Placing),
+so an interrupted build leaves it vouching only for files that are in place (documents finished since
+the last save have no entry, and are made again by the next build).
 """
 
 from __future__ import annotations
