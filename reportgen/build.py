@@ -19,7 +19,7 @@ import shutil
 import tempfile
 import time
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +40,7 @@ from .resources import template_path
 from .views.bulletin_view import bulletin_view
 from .views.letter_view import department_view, letter_view
 from .views.notice_view import annex_view, notice_view
+from .writers.chart import document_figures
 from .writers.font_coverage import FontNote, font_notes
 from .writers.html_page import write_web_page
 from .writers.package_zip import document_time, normalize_package
@@ -127,6 +128,8 @@ class Document:
     created: dt.datetime | None = None   # document date written into the files (default: the notice's)
     web_page: bool = False               # also a standalone HTML page (bulletins, for the website)
     issue: IssueRecord | None = None     # issued: the archived files are the document, never rebuilt
+    figures: dict | None = None          # pictures drawn from the view (writers.chart), for the template to
+                                         # place; None: drawn when the document is written
 
 
 def find_unit(plan: Plan, name: str) -> Unit:
@@ -269,7 +272,8 @@ def _write_document(doc: Document, profile: Profile, staging: Path, created: dt.
         write_workbook(doc.sheets, folder / f"{doc.name}.xlsx", doc.title, profile.missing_fill, when)
         normalize_package(folder / f"{doc.name}.xlsx", when)
         return [(Path(doc.folder) / f"{doc.name}.xlsx", None, time.perf_counter() - t)], []
-    html = render_document(doc.template, doc.view, profile)
+    figures = doc.figures if doc.figures is not None else document_figures(doc.view, profile)
+    html = render_document(doc.template, doc.view, profile, figures)
     notes = []
     if "pdf" in parts:
         notes = font_notes(html, profile)
@@ -329,6 +333,17 @@ def _freeze_after_first(doc: Document, parts) -> None:
     if kind not in _FROZEN_KINDS:
         _FROZEN_KINDS.add(kind)
         gc.freeze()
+
+
+def _with_figures(doc: Document, profile: Profile) -> Document:
+    """The document with its pictures drawn (charts: ~0.3 s each), so that its PDF and DOCX tasks,
+    often run by different workers, place the same ones instead of each drawing them."""
+    if doc.sheets is not None or doc.figures is not None:
+        return doc
+    try:
+        return dataclasses.replace(doc, figures=document_figures(doc.view, profile))
+    except Exception:  # noqa: BLE001 - left to the document's tasks, which draw it again and report the failure
+        return doc
 
 
 def _tasks(stale: list) -> list[tuple[int, tuple[str, ...], float]]:
@@ -528,6 +543,12 @@ def _build_locked(documents: list[Document], profile: Profile, out_dir: Path, re
     tasks = _tasks(stale)
     needed = {i: sum(1 for t in tasks if t[0] == i) for i in range(len(stale))}
     done = 0
+    prepared: dict[int, Document] = {}   # document index → the document with its pictures drawn
+
+    def task_document(index: int) -> Document:
+        if index not in prepared:
+            prepared[index] = _with_figures(stale[index][0], profile)
+        return prepared[index]
 
     def finish(index: int, outcome) -> None:
         nonlocal done
@@ -536,6 +557,7 @@ def _build_locked(documents: list[Document], profile: Profile, out_dir: Path, re
             return
         doc, inputs, reasons = stale[index]
         outcomes = pending.pop(index)
+        prepared.pop(index, None)
         errors = [error for _, error in outcomes if error is not None]
         if errors:
             text = "；".join(dict.fromkeys(e.removeprefix(ENVIRONMENT_MARK) for e in errors))
@@ -568,7 +590,7 @@ def _build_locked(documents: list[Document], profile: Profile, out_dir: Path, re
     try:
         if jobs == 1 or len(tasks) < 2:
             for index, parts, _ in sorted(tasks):
-                doc = stale[index][0]
+                doc = task_document(index)
                 finish(index, _write_document_safely(doc, profile, staging, doc.created or created, parts))
         else:
             # objects made so far (plan, views, font metrics) are shared with the forked workers; frozen,
@@ -577,13 +599,19 @@ def _build_locked(documents: list[Document], profile: Profile, out_dir: Path, re
             pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                        initializer=_start_worker, initargs=(os.getpid(),))
             try:
+                # tasks are handed out a few ahead of the workers, not all at once: a document's pictures
+                # are drawn here, once for its PDF and its DOCX task, while the workers are busy
+                queue = list(reversed(tasks))
                 futures = {}
-                for index, parts, _ in tasks:
-                    doc = stale[index][0]
-                    futures[pool.submit(_write_document_safely, doc, profile, staging, doc.created or created,
-                                        parts)] = index
-                for future in as_completed(futures):
-                    finish(futures[future], future.result())
+                while queue or futures:
+                    while queue and len(futures) < 2 * jobs:
+                        index, parts, _ = queue.pop()
+                        doc = task_document(index)
+                        futures[pool.submit(_write_document_safely, doc, profile, staging,
+                                            doc.created or created, parts)] = index
+                    finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        finish(futures.pop(future), future.result())
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
                 gc.unfreeze()
