@@ -623,13 +623,15 @@ def _build_locked(documents: list[Document], profile: Profile, out_dir: Path, re
             shutil.rmtree(staging, ignore_errors=True)
 
 
-SAVE_INTERVAL = 1.0   # seconds: while a build runs, the manifest is rewritten at most about this often
+SAVE_INTERVAL = 1.0    # seconds: while a build runs, the manifest is rewritten at most about this often,
+SAVE_MAX_SHARE = 0.02  # and, however large it grows, for no more than this share of the time
 
 
 class _Placing:
     """Puts finished documents' files in place and keeps the manifest on disk in step with them,
-    rewriting it (whole) at most about once per SAVE_INTERVAL and at the end: a rewrite per document
-    grew quadratically with the number of documents (2.85 s of a build at 10× the counties).
+    rewriting it (whole) at most about once per SAVE_INTERVAL (less often when a rewrite takes more than
+    SAVE_MAX_SHARE of that) and at the end: a rewrite per document grew quadratically with the number of
+    documents (2.85 s of a build at 10× the counties).
 
     The manifest never vouches for a file being replaced. A document whose entry may be on disk (it
     has one in memory: read from disk, since no document is finished twice in a build) waits here for
@@ -646,6 +648,7 @@ class _Placing:
         self.waiting: list[tuple[str, object]] = []   # (manifest key, place) of documents to replace
         self.unsaved = False                          # the manifest in memory differs from the one on disk
         self.saved_at = time.monotonic()
+        self.interval = SAVE_INTERVAL
 
     def add(self, key: str, place) -> None:
         """`place()` replaces the document's files and records its entry."""
@@ -654,7 +657,7 @@ class _Placing:
             self.unsaved = True
         else:
             self.waiting.append((key, place))
-        if time.monotonic() - self.saved_at >= SAVE_INTERVAL:
+        if time.monotonic() - self.saved_at >= self.interval:
             self._flush()
 
     def _flush(self) -> None:
@@ -662,8 +665,10 @@ class _Placing:
         for key, _ in waiting:
             self.unsaved |= self.manifest.forget(key)
         if self.unsaved:
+            started = time.monotonic()
             self.manifest.save()
             self.unsaved = False
+            self.interval = max(SAVE_INTERVAL, (time.monotonic() - started) / SAVE_MAX_SHARE)
         self.saved_at = time.monotonic()
         for _, place in waiting:
             self.unsaved = True

@@ -202,6 +202,7 @@ def test_a_file_being_replaced_is_never_vouched_for_by_the_manifest_on_disk(buil
         return real_replace(src, dst)
 
     monkeypatch.setattr(build_module, "SAVE_INTERVAL", interval)
+    monkeypatch.setattr(build_module, "SAVE_MAX_SHARE", 1e9 if interval == 0 else build_module.SAVE_MAX_SHARE)
     monkeypatch.setattr(os, "replace", replace)
     result = build(data, out, kinds=("letters", "tables"), unit_names=["句容", "丹阳", "镇江"], allow_incomplete=True,
                    force=True, jobs=1)
