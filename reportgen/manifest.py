@@ -136,6 +136,7 @@ class Manifest:
     def __init__(self, out_dir: Path):
         self.path = Path(out_dir) / MANIFEST_NAME
         self.documents: dict[str, dict] = {}
+        self._texts: dict[str, str] = {}   # key → its entry as saved (an entry is not changed once recorded)
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("format") == FORMAT:
@@ -147,12 +148,26 @@ class Manifest:
         return self.documents.get(key)
 
     def forget(self, key: str) -> bool:
+        self._texts.pop(key, None)
         return self.documents.pop(key, None) is not None
 
     def record(self, key: str, inputs: dict, files: dict[str, str]) -> None:
+        self._texts.pop(key, None)
         self.documents[key] = {"inputs": inputs, "files": files}
 
+    def text(self) -> str:
+        """The file's text: json.dumps({"format", "documents"}, indent=1, sort_keys=True), built from each
+        entry's text, made once (json's indented encoder is pure Python: re-encoding every entry at every
+        save made a build's saves grow with the square of its documents)."""
+        if not self.documents:
+            return json.dumps({"format": FORMAT, "documents": {}}, ensure_ascii=False, indent=1, sort_keys=True)
+        parts = []
+        for key in sorted(self.documents):
+            if key not in self._texts:
+                entry = json.dumps({key: self.documents[key]}, ensure_ascii=False, indent=1, sort_keys=True)
+                self._texts[key] = " " + entry[2:-2].replace("\n", "\n ")   # one level deeper, in "documents"
+            parts.append(self._texts[key])
+        return '{\n "documents": {\n' + ",\n".join(parts) + f'\n }},\n "format": {FORMAT}\n}}'
+
     def save(self) -> None:
-        text = json.dumps({"format": FORMAT, "documents": self.documents}, ensure_ascii=False, indent=1,
-                          sort_keys=True)
-        write_bytes_atomic(self.path, text.encode("utf-8"), durable=False)
+        write_bytes_atomic(self.path, self.text().encode("utf-8"), durable=False)
