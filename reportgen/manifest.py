@@ -11,8 +11,10 @@ For every document the build records the hashes of its inputs:
   shape the output (OUTPUT_LIBRARIES: upgrading WeasyPrint or python-docx marks every output stale).
 and, per output file, the file's own hash: a file edited or damaged after the build is rebuilt too.
 
-The manifest (<out>/.reportgen-manifest.json) is rewritten atomically after every finished document,
-so an interrupted build leaves it describing exactly the files that are in place.
+The manifest (<out>/.reportgen-manifest.json) is rewritten atomically, about once a second while a
+build runs and at its end; an entry is forgotten on disk before its files are replaced (build._Placing),
+so an interrupted build leaves it vouching only for files that are in place (documents finished since
+the last save have no entry, and are made again by the next build).
 """
 
 from __future__ import annotations
@@ -134,6 +136,7 @@ class Manifest:
     def __init__(self, out_dir: Path):
         self.path = Path(out_dir) / MANIFEST_NAME
         self.documents: dict[str, dict] = {}
+        self._texts: dict[str, str] = {}   # key → its entry as saved (an entry is not changed once recorded)
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("format") == FORMAT:
@@ -145,12 +148,26 @@ class Manifest:
         return self.documents.get(key)
 
     def forget(self, key: str) -> bool:
+        self._texts.pop(key, None)
         return self.documents.pop(key, None) is not None
 
     def record(self, key: str, inputs: dict, files: dict[str, str]) -> None:
+        self._texts.pop(key, None)
         self.documents[key] = {"inputs": inputs, "files": files}
 
+    def text(self) -> str:
+        """The file's text: json.dumps({"format", "documents"}, indent=1, sort_keys=True), built from each
+        entry's text, made once (json's indented encoder is pure Python: re-encoding every entry at every
+        save made a build's saves grow with the square of its documents)."""
+        if not self.documents:
+            return json.dumps({"format": FORMAT, "documents": {}}, ensure_ascii=False, indent=1, sort_keys=True)
+        parts = []
+        for key in sorted(self.documents):
+            if key not in self._texts:
+                entry = json.dumps({key: self.documents[key]}, ensure_ascii=False, indent=1, sort_keys=True)
+                self._texts[key] = " " + entry[2:-2].replace("\n", "\n ")   # one level deeper, in "documents"
+            parts.append(self._texts[key])
+        return '{\n "documents": {\n' + ",\n".join(parts) + f'\n }},\n "format": {FORMAT}\n}}'
+
     def save(self) -> None:
-        text = json.dumps({"format": FORMAT, "documents": self.documents}, ensure_ascii=False, indent=1,
-                          sort_keys=True)
-        write_bytes_atomic(self.path, text.encode("utf-8"), durable=False)
+        write_bytes_atomic(self.path, self.text().encode("utf-8"), durable=False)

@@ -9,7 +9,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import resources
-from .profile import PT_PER_MM, Profile
+from .profile import Profile
 
 CHINESE_DIGITS = "零一二三四五六七八九"
 
@@ -57,15 +57,10 @@ def render_css(profile: Profile) -> str:
     return _css(json.dumps(profile.css_context(), sort_keys=True, ensure_ascii=False), resources.template_dirs())
 
 
-def render_document(template: str, view: dict, profile: Profile) -> str:
-    """The one rendered document both writers consume."""
+def render_document(template: str, view: dict, profile: Profile, figures: dict | None = None) -> str:
+    """The one rendered document both writers consume. `figures`: pictures drawn beforehand from the view
+    (writers.chart.document_figures: charts as data: URIs both writers read), which the template places."""
     from markupsafe import Markup
 
-    from .writers.chart import chart_image
-
-    width_mm = profile.type_area_pt() / PT_PER_MM
-    pitch = profile.grid["line_pitch_pt"]
-    # charts are drawn at render time, as data: URIs both writers read; `lines` keeps the grid
-    bar_chart = lambda chart, lines: chart_image(chart, width_mm, lines, pitch)  # noqa: E731
     return _shared_environment(True).get_template(template).render(
-        css=Markup(render_css(profile)), bar_chart=bar_chart, **view)
+        css=Markup(render_css(profile)), **view, **(figures or {}))

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -175,6 +176,41 @@ def test_one_failing_document_does_not_stop_the_others(built_copy, monkeypatch):
     monkeypatch.setattr(docx_writer, "write_docx", real)
     again = build(data, out, kinds=("letters",), unit_names=["句容", "丹阳"], allow_incomplete=True)
     assert again.written == []   # the failed rebuild was forced: the earlier 句容 files still match their inputs
+
+
+@pytest.mark.parametrize("interval", [0.0, 1e9])
+def test_a_file_being_replaced_is_never_vouched_for_by_the_manifest_on_disk(built_copy, monkeypatch, interval):
+    """The manifest is saved in batches (at most about once a second, issue 18), yet whenever a document's
+    file is replaced the manifest on disk has no entry naming it; a build ends with every entry saved."""
+    import reportgen.build as build_module
+    from reportgen.manifest import MANIFEST_NAME
+
+    data, out = built_copy
+    manifest_path = out / MANIFEST_NAME
+    real_replace = os.replace
+    replaced, saves = [], []
+
+    def replace(src, dst):
+        dst = Path(dst)
+        if dst == manifest_path:
+            saves.append(dst)
+        elif ".staging-" in str(src) and ".staging-" not in str(dst) and dst.exists():   # put in place
+            on_disk = json.loads(manifest_path.read_text(encoding="utf-8"))["documents"]
+            vouched = {rel for entry in on_disk.values() for rel in entry["files"]}
+            assert dst.relative_to(out).as_posix() not in vouched
+            replaced.append(dst)
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(build_module, "SAVE_INTERVAL", interval)
+    monkeypatch.setattr(build_module, "SAVE_MAX_SHARE", 1e9 if interval == 0 else build_module.SAVE_MAX_SHARE)
+    monkeypatch.setattr(os, "replace", replace)
+    result = build(data, out, kinds=("letters", "tables"), unit_names=["句容", "丹阳", "镇江"], allow_incomplete=True,
+                   force=True, jobs=1)
+    monkeypatch.undo()
+    assert not result.failed and len(replaced) == len(result.written) == 3 * 3
+    assert len(saves) == (2 if interval else 2 * 3 + 1)   # batched: a save before the replaces, one after
+    assert build(data, out, kinds=("letters", "tables"), unit_names=["句容", "丹阳", "镇江"],
+                 allow_incomplete=True).written == []
 
 
 def test_killed_build_leaves_previous_outputs_readable(built_copy, tmp_path):

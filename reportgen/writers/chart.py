@@ -117,6 +117,19 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+CHART_LINES = 10   # a chart's height, in lines of the text grid
+
+
+def document_figures(view: dict | None, profile) -> dict:
+    """The pictures a document's template places, drawn from its view: {"figure": <img values>} for a
+    view with a "chart", {} otherwise. Drawn outside template rendering, which only places them; a
+    build draws them once per document, before the document's PDF and DOCX are split into tasks."""
+    if not view or "chart" not in view:
+        return {}
+    width_mm = profile.type_area_pt() / PT_PER_MM
+    return {"figure": chart_image(view["chart"], width_mm, CHART_LINES, profile.grid["line_pitch_pt"])}
+
+
 def chart_image(chart: dict, width_mm: float, lines: int, line_pitch_pt: float) -> dict:
     """The chart as an <img> for the template: its height is a whole number of grid lines, so the
     text after it stays on the 22-line grid."""
@@ -127,7 +140,7 @@ def chart_image(chart: dict, width_mm: float, lines: int, line_pitch_pt: float) 
 
 @lru_cache(maxsize=8)
 def _chart_image(chart_json: str, width_mm: float, height_mm: float) -> tuple:
-    """Drawn once per process for a given chart: a bulletin's PDF and DOCX render the same one."""
+    """Drawn once per process for a given chart."""
     chart = json.loads(chart_json)
     png = bar_chart_png(chart["rows"], chart["value_label"], chart.get("target_label"), chart["unit"],
                         width_mm, height_mm)

@@ -99,3 +99,27 @@ def test_view_digests_one_per_entry_or_sheet():
     assert list(view_digests(None, sheets)) == ["附件1", "附件2"]
     assert view_digests(None, sheets)["附件1"] != view_digests(None, sheets)["附件2"]
     assert view_digests(None, None) == {}
+
+
+def test_saved_text_is_the_whole_manifest_dumped_at_once(tmp_path):
+    """save() builds the text from each entry's text made once (issue 18); it must be exactly what
+    json.dumps of the whole manifest gives, whatever was recorded, replaced or forgotten since."""
+    m = Manifest(tmp_path)
+
+    def expected():
+        return json.dumps({"format": 1, "documents": m.documents}, ensure_ascii=False, indent=1, sort_keys=True)
+
+    m.save()
+    assert (tmp_path / MANIFEST_NAME).read_text(encoding="utf-8") == expected()
+    m.record("notice", INPUTS, {"notice.pdf": "h1"})
+    m.record('letters/"南京市"\n', {**INPUTS, "view": {}}, {})
+    m.save()
+    m.record("notice", {**INPUTS, "profile": "p2"}, {"notice.pdf": "h9", "notice.docx": "h8"})
+    assert m.text() == expected()
+    m.forget("notice")
+    m.save()
+    assert (tmp_path / MANIFEST_NAME).read_text(encoding="utf-8") == expected()
+    again = Manifest(tmp_path)
+    again.record("a", INPUTS, {"a.pdf": "h"})
+    assert again.text() == json.dumps({"format": 1, "documents": again.documents}, ensure_ascii=False, indent=1,
+                                      sort_keys=True)
