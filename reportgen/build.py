@@ -37,7 +37,7 @@ from .problems import DataError, Problems
 from .profile import Profile
 from .render import render_document
 from .resources import template_path
-from .views.bulletin_view import bulletin_view
+from .views.bulletin_view import BulletinView, bulletin_view
 from .views.letter_view import department_view, letter_view
 from .views.notice_view import annex_view, notice_view
 from .writers.font_coverage import FontNote, font_notes
@@ -122,7 +122,7 @@ class Document:
     name: str              # file name without extension
     title: str
     template: str | None = None
-    view: dict | None = None
+    view: dict | BulletinView | None = None   # what the template reads (a dict, or a view dataclass)
     sheets: list | None = None
     created: dt.datetime | None = None   # document date written into the files (default: the notice's)
     web_page: bool = False               # also a standalone HTML page (bulletins, for the website)
@@ -167,8 +167,9 @@ def tables_document(plan: Plan, unit: Unit) -> Document:
 def bulletin_document(plan: Plan, archive: SubmissionArchive, month: str, profile: Profile,
                       data: BulletinData | None = None, issue: IssueRecord | None = None) -> Document:
     view = bulletin_view(plan, archive, month, profile, data, issue)
-    return Document(f"{month[:4]}/通报", safe_filename(f"{month} {view['title']}"), view["title"], "bulletin.html.j2",
-                    view, created=dt.datetime.combine(view["issue_date"], dt.time()), web_page=True, issue=issue)
+    title = view.header.title
+    return Document(f"{month[:4]}/通报", safe_filename(f"{month} {title}"), title, "bulletin.html.j2",
+                    view, created=dt.datetime.combine(view.issue_date, dt.time()), web_page=True, issue=issue)
 
 
 def plan_year_months(archive: SubmissionArchive, year: int) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from functools import lru_cache
 
@@ -57,8 +58,15 @@ def render_css(profile: Profile) -> str:
     return _css(json.dumps(profile.css_context(), sort_keys=True, ensure_ascii=False), resources.template_dirs())
 
 
-def render_document(template: str, view: dict, profile: Profile) -> str:
-    """The one rendered document both writers consume."""
+def template_names(view) -> dict:
+    """The names a template reads: a view dict's keys, or a view dataclass's fields (BulletinView)."""
+    if dataclasses.is_dataclass(view) and not isinstance(view, type):
+        return {f.name: getattr(view, f.name) for f in dataclasses.fields(view)}
+    return dict(view)
+
+
+def render_document(template: str, view, profile: Profile) -> str:
+    """The one rendered document both writers consume. `view`: a dict or a view dataclass."""
     from markupsafe import Markup
 
     from .writers.chart import chart_image
@@ -68,4 +76,4 @@ def render_document(template: str, view: dict, profile: Profile) -> str:
     # charts are drawn at render time, as data: URIs both writers read; `lines` keeps the grid
     bar_chart = lambda chart, lines: chart_image(chart, width_mm, lines, pitch)  # noqa: E731
     return _shared_environment(True).get_template(template).render(
-        css=Markup(render_css(profile)), bar_chart=bar_chart, **view)
+        css=Markup(render_css(profile)), bar_chart=bar_chart, **template_names(view))
