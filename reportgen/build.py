@@ -416,15 +416,20 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
     return result
 
 
-def _changes_since_issue(record: IssueRecord, archive: SubmissionArchive | None) -> list[str]:
-    """What has changed since `record` was issued, worded for the office."""
+def _submissions_since_issue(record: IssueRecord, archive: SubmissionArchive | None) -> list[str]:
+    """The submissions of the bulletin's year up to its month received after `record` was issued."""
     reasons = []
     if record.kind == "bulletin" and archive is not None and record.month:
         for s in sorted(archive.stored, key=lambda s: (s.month, s.city, s.revision)):
             if s.month[:4] == record.month[:4] and s.month <= record.month and s.received > record.issued_at:
                 reasons.append(f"{s.city}{s.received:%Y-%m-%d %H:%M}报送了{int(s.month[:4])}年{int(s.month[5:])}月的"
                                f"第{s.revision}版数据")
-    return reasons or ["计划数据（目标、附件等）有修改"]
+    return reasons
+
+
+def _changes_since_issue(record: IssueRecord, archive: SubmissionArchive | None) -> list[str]:
+    """What has changed since `record` was issued, worded for the office."""
+    return _submissions_since_issue(record, archive) or ["计划数据（目标、附件等）有修改"]
 
 
 def _keep_issued(doc: Document, inputs: dict, out_dir: Path, manifest: Manifest, result: BuildResult, lock,
@@ -446,7 +451,14 @@ def _keep_issued(doc: Document, inputs: dict, out_dir: Path, manifest: Manifest,
         manifest.record(key, record.inputs, files)
         manifest.save()
     result.issued += 1
-    if (record.inputs.get("view") or {}) != inputs["view"]:
+    recorded = record.inputs.get("view") or {}
+    if recorded.keys() != inputs["view"].keys():
+        # recorded by a program whose view model was laid out differently (e.g. the bulletin's before it
+        # became typed sections): its hashes cannot be compared, and a changed layout is no change of data;
+        # only the submissions received after the issue can still tell
+        if since := _submissions_since_issue(record, archive):
+            result.contradicted.append(Contradiction(record, since))
+    elif recorded != inputs["view"]:
         result.contradicted.append(Contradiction(record, _changes_since_issue(record, archive)))
 
 
