@@ -392,6 +392,7 @@ class Context:
     this_month: Period
     cumulative: Period
     in_plan_year: bool
+    min_cities: int                 # fewer cities reported: no rankings (bulletin.yaml)
     ranks: bool                     # enough cities reported to rank (else figures only)
     thin_reason: str
 
@@ -402,10 +403,6 @@ class Context:
     @property
     def counties(self) -> list[Unit]:
         return self.units.counties
-
-    @property
-    def min_cities(self) -> int:
-        return getattr(self.plan.bulletin, "min_cities", 1)
 
 
 def bulletin_context(plan: Plan, archive: SubmissionArchive, month: str, data: BulletinData | None = None) -> Context:
@@ -419,7 +416,7 @@ def bulletin_context(plan: Plan, archive: SubmissionArchive, month: str, data: B
                    f"不足{min_cities}个" if not ranks else "")
     return Context(plan, archive, data or BulletinData(plan, archive), Formats(s.rounding), month, units,
                    period_for(month, "month"), period_for(month, "cumulative"), int(month[:4]) == plan.year,
-                   ranks, thin_reason)
+                   min_cities, ranks, thin_reason)
 
 
 # -- the section builders ------------------------------------------------------------------------
