@@ -37,7 +37,7 @@ from .problems import DataError, Problems
 from .profile import Profile
 from .render import render_document
 from .resources import template_path
-from .views.bulletin_view import bulletin_view
+from .views.bulletin_view import BulletinView, bulletin_view
 from .views.letter_view import department_view, letter_view
 from .views.notice_view import annex_view, notice_view
 from .writers.chart import document_figures
@@ -123,7 +123,7 @@ class Document:
     name: str              # file name without extension
     title: str
     template: str | None = None
-    view: dict | None = None
+    view: dict | BulletinView | None = None   # what the template reads (a dict, or a view dataclass)
     sheets: list | None = None
     created: dt.datetime | None = None   # document date written into the files (default: the notice's)
     web_page: bool = False               # also a standalone HTML page (bulletins, for the website)
@@ -170,8 +170,9 @@ def tables_document(plan: Plan, unit: Unit) -> Document:
 def bulletin_document(plan: Plan, archive: SubmissionArchive, month: str, profile: Profile,
                       data: BulletinData | None = None, issue: IssueRecord | None = None) -> Document:
     view = bulletin_view(plan, archive, month, profile, data, issue)
-    return Document(f"{month[:4]}/通报", safe_filename(f"{month} {view['title']}"), view["title"], "bulletin.html.j2",
-                    view, created=dt.datetime.combine(view["issue_date"], dt.time()), web_page=True, issue=issue)
+    title = view.header.title
+    return Document(f"{month[:4]}/通报", safe_filename(f"{month} {title}"), title, "bulletin.html.j2",
+                    view, created=dt.datetime.combine(view.issue_date, dt.time()), web_page=True, issue=issue)
 
 
 def plan_year_months(archive: SubmissionArchive, year: int) -> list[str]:
@@ -459,15 +460,20 @@ def build(data_dir: Path, out_dir: Path, profile: Profile | None = None, *, kind
     return result
 
 
-def _changes_since_issue(record: IssueRecord, archive: SubmissionArchive | None) -> list[str]:
-    """What has changed since `record` was issued, worded for the office."""
+def _submissions_since_issue(record: IssueRecord, archive: SubmissionArchive | None) -> list[str]:
+    """The submissions of the bulletin's year up to its month received after `record` was issued."""
     reasons = []
     if record.kind == "bulletin" and archive is not None and record.month:
         for s in sorted(archive.stored, key=lambda s: (s.month, s.city, s.revision)):
             if s.month[:4] == record.month[:4] and s.month <= record.month and s.received > record.issued_at:
                 reasons.append(f"{s.city}{s.received:%Y-%m-%d %H:%M}报送了{int(s.month[:4])}年{int(s.month[5:])}月的"
                                f"第{s.revision}版数据")
-    return reasons or ["计划数据（目标、附件等）有修改"]
+    return reasons
+
+
+def _changes_since_issue(record: IssueRecord, archive: SubmissionArchive | None) -> list[str]:
+    """What has changed since `record` was issued, worded for the office."""
+    return _submissions_since_issue(record, archive) or ["计划数据（目标、附件等）有修改"]
 
 
 def _keep_issued(doc: Document, inputs: dict, out_dir: Path, manifest: Manifest, result: BuildResult, lock,
@@ -493,7 +499,14 @@ def _keep_issued(doc: Document, inputs: dict, out_dir: Path, manifest: Manifest,
     if changed:
         manifest.record(key, record.inputs, files)   # saved by the caller, once for all issued documents
     result.issued += 1
-    if (record.inputs.get("view") or {}) != inputs["view"]:
+    recorded = record.inputs.get("view") or {}
+    if recorded.keys() != inputs["view"].keys():
+        # recorded by a program whose view model was laid out differently (e.g. the bulletin's before it
+        # became typed sections): its hashes cannot be compared, and a changed layout is no change of data;
+        # only the submissions received after the issue can still tell
+        if since := _submissions_since_issue(record, archive):
+            result.contradicted.append(Contradiction(record, since))
+    elif recorded != inputs["view"]:
         result.contradicted.append(Contradiction(record, _changes_since_issue(record, archive)))
     return changed
 

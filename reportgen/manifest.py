@@ -108,9 +108,12 @@ def program_digest() -> str:
     return f"{v}:{h.hexdigest()[:16]}"
 
 
-def view_digests(view: dict | None, sheets: list | None) -> dict[str, str]:
+def view_digests(view, sheets: list | None) -> dict[str, str]:
+    """One hash per top-level entry of a view (a dict's keys, a view dataclass's fields) or per sheet."""
     if sheets is not None:
         return {getattr(s, "label", str(i)): digest(s) for i, s in enumerate(sheets)}
+    if dataclasses.is_dataclass(view) and not isinstance(view, type):
+        return {f.name: digest(getattr(view, f.name)) for f in dataclasses.fields(view)}
     return {key: digest(value) for key, value in (view or {}).items()}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from functools import lru_cache
 
@@ -57,10 +58,18 @@ def render_css(profile: Profile) -> str:
     return _css(json.dumps(profile.css_context(), sort_keys=True, ensure_ascii=False), resources.template_dirs())
 
 
-def render_document(template: str, view: dict, profile: Profile, figures: dict | None = None) -> str:
-    """The one rendered document both writers consume. `figures`: pictures drawn beforehand from the view
-    (writers.chart.document_figures: charts as data: URIs both writers read), which the template places."""
+def template_names(view) -> dict:
+    """The names a template reads: a view dict's keys, or a view dataclass's fields (BulletinView)."""
+    if dataclasses.is_dataclass(view) and not isinstance(view, type):
+        return {f.name: getattr(view, f.name) for f in dataclasses.fields(view)}
+    return dict(view)
+
+
+def render_document(template: str, view, profile: Profile, figures: dict | None = None) -> str:
+    """The one rendered document both writers consume. `view`: a dict or a view dataclass. `figures`:
+    pictures drawn beforehand from the view (writers.chart.document_figures: charts as data: URIs both
+    writers read), which the template places."""
     from markupsafe import Markup
 
     return _shared_environment(True).get_template(template).render(
-        css=Markup(render_css(profile)), **view, **(figures or {}))
+        css=Markup(render_css(profile)), **template_names(view), **(figures or {}))

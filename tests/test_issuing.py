@@ -63,6 +63,25 @@ def test_a_draft_invents_neither_number_nor_date(issued, tmp_path):
         assert any(flat(line) == "2021年月日" for line in lines)
 
 
+def test_a_record_of_an_earlier_view_layout_is_no_change_of_data(issued, tmp_path):
+    """An issue record whose view hashes are named differently was written by a program with another
+    view model layout (the bulletin's before its typed sections): no false "data changed" notice. The
+    same names with another hash still are a change."""
+    data = tmp_path / "data"
+    shutil.copytree(issued["data"], data)
+    record = next((data / "issued" / "2021" / "通报").glob("2021-05*.yaml"))
+    text = record.read_text(encoding="utf-8")
+    assert "\n    header: " in text
+    record.write_text(text.replace("\n    header: ", "\n    title: "), encoding="utf-8")
+    result = invoke("bulletin", "--data", data, "--out", tmp_path / "out", "--month", MAY)
+    assert result.exit_code == 0, result.output
+    assert "[已印发]" not in result.output
+    record.write_text(re.sub(r"\n    header: (\w+)", "\n    header: 0", text), encoding="utf-8")
+    result = invoke("bulletin", "--data", data, "--out", tmp_path / "out", "--month", MAY)
+    assert "[已印发] 《关于2021年5月全省环境空气质量状况的通报》" in result.output
+    assert "计划数据（目标、附件等）有修改" in result.output
+
+
 def test_revised_data_never_rewrites_the_issued_bulletin(issued, tmp_path):
     before = {p.name: p.read_bytes() for p in issued["pdf"].parent.glob("2021-05*")}
     csv = tmp_path / "南京.csv"

@@ -1,5 +1,7 @@
 """View model of the monthly ranking bulletin (月度空气质量排名通报): every figure, list and table the
-template prints, already computed (compute/air_quality, compute/ranking) and formatted.
+template prints, already computed (compute/air_quality, compute/ranking, compute/projects) and
+formatted, as one frozen dataclass per part of the document (BulletinView holds them), each built by
+one small function.
 
 Wording follows the 2021 Jiangsu county bulletins (../shared/docs/bulletin.md §3); the template holds
 the fixed sentences, this module fills in periods, figures and name lists.
@@ -8,18 +10,20 @@ the fixed sentences, this module fills in periods, figures and name lists.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from ..compute.air_quality import POLLUTANT_NAMES, Period, change, mean, period_for, previous_months
+from ..compute.air_quality import POLLUTANT_NAMES, Figures, Period, change, mean, period_for, previous_months
 from ..compute.bulletin_data import INDICATOR_NAMES, BulletinData, precision
 from ..compute.composite_index import POLLUTANTS, load_shares
-from ..compute.ranking import Ranking, consecutive_bottom, rounded
-from ..model import IssueRecord, Masthead, Plan, SubmissionArchive, Unit, unit_counts
+from ..compute.projects import ProjectProgress, project_progress
+from ..compute.ranking import Placed, Ranking, consecutive_bottom, rounded
+from ..model import IssueRecord, Masthead, Plan, SubmissionArchive, Unit, Units, unit_counts
 from ..profile import Profile
-from .notice_view import masthead_view, signature_view
+from .common import MastheadView, SignatureView, masthead_view, signature_view
 
 MISSING_TEXT = ""   # printed as a grey empty cell (as in the annexes), never as a made-up number
+NOT_REPORTED_TEXT = "未报送"   # a city's completed projects when its submission has none
 QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 # name, unit and the note printed after each pair of lists (bulletin.md §3)
@@ -34,7 +38,228 @@ INDICATOR_WORDING = {key: (INDICATOR_NAMES[key], unit, note) for key, unit, note
 TIE_NOTE = "并列的区县按行政区划代码排列。"
 # how an order is worded, by the indicator's direction (逆指标 low first, 正指标 high first)
 ORDER_WORDS = {"lower": "由低到高", "higher": "由高到低"}
+# the two city tables (表1, 表2): decimals printed, 同比 as a relative change (%) or in 百分点, direction
+CITY_TABLES = {"pm25": (0, True, "lower"), "good_rate": (1, False, "higher")}
 
+
+# -- the view model ------------------------------------------------------------------------------
+
+class TextRow:
+    """A table row whose fields are its printed cells in order: iterating it gives the texts, as the
+    template's m.text_rows reads a row."""
+
+    def __iter__(self):
+        return iter([getattr(self, f.name) for f in fields(self)])
+
+
+@dataclass(frozen=True)
+class Header:
+    """版头, title and 主送机关."""
+
+    title: str
+    doc_number: str
+    masthead: MastheadView | None
+    recipients: str
+    sample: bool            # built from a sample data set: the line under the title says so
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The month and plan year the bulletin covers, and who reported (the opening paragraph)."""
+
+    month_label: str        # 2021年5月
+    cumulative_label: str   # 2021年1—5月
+    plan_year: int
+    in_plan_year: bool      # the month lies in the plan year: annual targets and projects are compared
+    city_count: int
+    county_count: int
+    submitted: int          # cities that reported the month
+    not_submitted: str      # 南京、徐州 (the others)
+    thin_reason: str        # too few cities reported to rank (worded), else ""
+
+
+@dataclass(frozen=True)
+class ProvincePeriod:
+    label: str
+    cumulative: bool        # the cumulative period (where the annual target is stated)
+    pm25: str
+    pm25_trend: str
+    good_rate: str
+    good_rate_trend: str
+    missing: str            # why the province's PM2.5 is missing, else ""
+
+
+@dataclass(frozen=True)
+class ProvinceTarget:
+    pm25: str
+    good_rate: str
+
+
+@dataclass(frozen=True)
+class ProvinceSummary:
+    """一、全省总体情况."""
+
+    periods: tuple[ProvincePeriod, ...]
+    target: ProvinceTarget | None   # the province's annual targets (city targets annex total), in the plan year
+    city_range: str                 # 各设区市PM2.5浓度介于……之间。
+
+
+@dataclass(frozen=True)
+class CityRow(TextRow):
+    """One city's row of 表1 (PM2.5) or 表2 (优良天数比率), in printed order."""
+
+    city: str
+    month: str              # the month's value
+    month_change: str       # its 同比
+    cumulative: str         # the cumulative value
+    cumulative_change: str  # its 同比
+    rank: str               # cumulative rank
+    target: str             # annual target
+    progress: str           # 达标 / 未达标 / "" (not judged)
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    """The cities against their annual targets, on the printed cumulative values."""
+
+    met: tuple[str, ...]
+    missed: tuple[str, ...]
+    unjudged: int           # no value or no target
+
+
+@dataclass(frozen=True)
+class CityTable:
+    rows: tuple[CityRow, ...]
+    check: TargetCheck
+
+
+@dataclass(frozen=True)
+class CitySection:
+    """二、设区市空气质量状况: orders, 片区, the target check and 表1/表2."""
+
+    orders: tuple[str, ...]     # the order sentences (or why there is no ranking)
+    regions: str                # 分片区看，…… or ""
+    targets: bool               # the plan has a city targets annex
+    pm25: CityTable
+    good_rate: CityTable
+    data_note: str              # bulletin.yaml's note on the data, after the tables
+
+
+@dataclass(frozen=True)
+class CompositeRow(TextRow):
+    city: str
+    index: str
+    primary: str                # 首要污染物
+    shares: tuple[str, ...]     # 污染负荷比 of each pollutant, in POLLUTANTS order
+
+    def __iter__(self):
+        return iter((self.city, self.index, self.primary, *self.shares))
+
+
+@dataclass(frozen=True)
+class CompositeTable:
+    """表3: 综合指数, 首要污染物 and 污染负荷比 of the cities (bulletin.md §4)."""
+
+    rows: tuple[CompositeRow, ...]
+    pollutants: tuple[str, ...]
+    missing: tuple[str, ...]    # cities without all six pollutants (grey rows)
+
+
+@dataclass(frozen=True)
+class CountyList:
+    """One indicator's county ranking for one period."""
+
+    name: str
+    lines: tuple[str, ...]
+    note: str
+    not_ranked: str
+
+
+@dataclass(frozen=True)
+class CountyPeriod:
+    label: str
+    lists: tuple[CountyList, ...]
+
+
+@dataclass(frozen=True)
+class CountyTargetCheck:
+    """The counties against one annual target (cumulative values, as printed)."""
+
+    name: str
+    met: int
+    missed: tuple[str, ...]
+    unknown: str                # who was not judged, and why (worded), else ""
+
+
+@dataclass(frozen=True)
+class CountySection:
+    """三、县（市、区）空气质量排名."""
+
+    basis: str
+    periods: tuple[CountyPeriod, ...]
+    regions: str
+    targets: tuple[CountyTargetCheck, ...]
+    targets_annex: int | None   # the county targets annex's number
+
+
+@dataclass(frozen=True)
+class SpecialHelp:
+    """四、专项帮扶: counties at the bottom for `count` months running."""
+
+    months: str
+    count: int
+    bottom: int
+    indicator: str
+    absent: str                 # months that cannot be judged (no or too few submissions)
+    absent_why: str
+    units: str                  # 江宁区（南京）、……
+    unjudged: str
+
+
+@dataclass(frozen=True)
+class ProgressRow(TextRow):
+    city: str
+    planned: str
+    done: str
+    share: str
+
+
+@dataclass(frozen=True)
+class ProjectTable:
+    rows: tuple[ProgressRow, ...]   # the cities, then 全省
+    planned: str | None
+    done: str | None
+    share: str | None
+    missing: str                    # who has not reported (worded)
+    annex_title: str
+
+
+@dataclass(frozen=True)
+class Projects:
+    """五、重点工程项目进展: the projects annex, and the table in the plan year (else None)."""
+
+    annex: int
+    progress: ProjectTable | None
+
+
+@dataclass(frozen=True)
+class BulletinView:
+    header: Header
+    scope: Scope
+    province: ProvinceSummary
+    cities: CitySection
+    chart: dict                 # 图1's data; the template draws it
+    composite: CompositeTable | None
+    counties: CountySection
+    special_help: SpecialHelp
+    projects: Projects | None
+    closing: str
+    signature: SignatureView
+    issue_date: dt.date         # the files' date (a draft: the first day after the month)
+    issued: bool
+
+
+# -- wording and formatting helpers --------------------------------------------------------------
 
 def month_label(month: str) -> str:
     return f"{int(month[:4])}年{int(month[5:])}月"
@@ -118,6 +343,18 @@ class Formats:
         return f"同比{'下降' if value < 0 else '上升'}{text}{unit}"
 
 
+def draft_doc_number(pattern: str, year: int, month: int) -> str:
+    """The 文号 of a draft: the pattern with its serial left blank for the office to give when issuing."""
+    return pattern.format(year=year, month=month, serial="　　")
+
+
+def _names_or_count(names: list[str], limit: int = 12) -> str:
+    """A list of names, or "徐州等20个" when it is too long to be read."""
+    if len(names) <= limit:
+        return "、".join(names)
+    return f"{'、'.join(names[:3])}等{len(names)}个"
+
+
 def _targets(plan: Plan, unit: Unit) -> tuple[Decimal | None, Decimal | None]:
     """Annual PM2.5 and 优良天数比率 targets of a city or county (the annexes of roles city_targets and
     county_targets)."""
@@ -140,17 +377,73 @@ def _status(value_text: str, target: Decimal | None, better: str) -> str:
     return "达标" if ok else "未达标"
 
 
-def _province(data: BulletinData, cities: list[Unit], period: Period) -> dict:
-    now = [data.figures(c, period) for c in cities]
-    before = [data.figures(c, period.year_before()) for c in cities]
+# -- what every section builder reads ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Context:
+    """The bulletin's month, units, periods and figures, worked out once for all section builders."""
+
+    plan: Plan
+    archive: SubmissionArchive
+    data: BulletinData
+    fmt: Formats
+    month: str
+    units: Units                    # the units of the bulletin's month (plan.units.as_of)
+    this_month: Period
+    cumulative: Period
+    in_plan_year: bool
+    min_cities: int                 # fewer cities reported: no rankings (bulletin.yaml)
+    ranks: bool                     # enough cities reported to rank (else figures only)
+    thin_reason: str
+
+    @property
+    def cities(self) -> list[Unit]:
+        return self.units.cities
+
+    @property
+    def counties(self) -> list[Unit]:
+        return self.units.counties
+
+
+def bulletin_context(plan: Plan, archive: SubmissionArchive, month: str, data: BulletinData | None = None) -> Context:
+    s = plan.bulletin
+    units = plan.units.as_of(month)    # the units of the bulletin's month (unit_changes.yaml)
+    submitted = archive.current.get(month, {})
+    min_cities = getattr(s, "min_cities", 1)
+    ranks = len(submitted) >= min_cities        # a thin month: figures only, no rankings
+    submitted_names = "、".join(c.short_name for c in units.cities if c.name in submitted)
+    thin_reason = (f"{month_label(month)}报送数据的设区市只有{len(submitted)}个（{submitted_names}），"
+                   f"不足{min_cities}个" if not ranks else "")
+    return Context(plan, archive, data or BulletinData(plan, archive), Formats(s.rounding), month, units,
+                   period_for(month, "month"), period_for(month, "cumulative"), int(month[:4]) == plan.year,
+                   min_cities, ranks, thin_reason)
+
+
+# -- the section builders ------------------------------------------------------------------------
+
+def header(plan: Plan, archive: SubmissionArchive, month: str, doc_number: str, profile: Profile) -> Header:
+    s = plan.bulletin
+    masthead = masthead_view(Masthead(s.issuer_mark, doc_number), profile) if s.issuer_mark else None
+    return Header(s.title.format(period=month_label(month)), doc_number, masthead, s.recipients, archive.sample)
+
+
+def scope(ctx: Context) -> Scope:
+    submitted = ctx.archive.current.get(ctx.month, {})
+    return Scope(month_label(ctx.month), period_label(ctx.cumulative), ctx.plan.year, ctx.in_plan_year,
+                 len(ctx.cities), len(ctx.counties), len(submitted),
+                 "、".join(c.short_name for c in ctx.cities if c.name not in submitted), ctx.thin_reason)
+
+
+def province_period(label: str, cumulative: bool, now: list[Figures], before: list[Figures], missing: str,
+                    fmt: Formats) -> ProvincePeriod:
+    """The province's figures for one period: the means of the cities' (compute.mean), 同比 as worded."""
     pm25, pm25_before = mean([f.pm25 for f in now]), mean([f.pm25 for f in before])
     rate, rate_before = mean([f.good_rate for f in now]), mean([f.good_rate for f in before])
-    return {"pm25": pm25, "pm25_change": change(pm25, pm25_before, True),
-            "good_rate": rate, "good_rate_change": change(rate, rate_before, False),
-            "missing": _missing_note(cities, now)}
+    return ProvincePeriod(label, cumulative, fmt.number(pm25, 0), fmt.trend(change(pm25, pm25_before, True), "%"),
+                          fmt.number(rate, 1), fmt.trend(change(rate, rate_before, False), "个百分点"), missing)
 
 
-def _missing_note(cities: list[Unit], figures: list) -> str:
+def missing_note(cities: list[Unit], figures: list[Figures]) -> str:
     """Why the province figure is missing: one shared reason, or the cities without data."""
     missing = [(c, f.reasons.get("pm25", "无有效数据")) for c, f in zip(cities, figures) if f.pm25 is None]
     if not missing:
@@ -162,9 +455,272 @@ def _missing_note(cities: list[Unit], figures: list) -> str:
     return f"{'、'.join(names)}无有效数据" if len(names) <= 6 else f"{'、'.join(names[:3])}等{len(names)}个设区市无有效数据"
 
 
-def draft_doc_number(pattern: str, year: int, month: int) -> str:
-    """The 文号 of a draft: the pattern with its serial left blank for the office to give when issuing."""
-    return pattern.format(year=year, month=month, serial="　　")
+def province_target(plan: Plan) -> ProvinceTarget | None:
+    """The province's annual targets as the city targets annex states them (its total row)."""
+    table = plan.annex_for_role("city_targets")
+    stated = table.total if table is not None else {}
+    pm25 = stated["pm25_target"].text if "pm25_target" in stated else None
+    good_rate = stated["good_days_ratio_target"].text if "good_days_ratio_target" in stated else None
+    return ProvinceTarget(pm25, good_rate) if pm25 is not None and good_rate is not None else None
+
+
+def province_summary(ctx: Context) -> ProvinceSummary:
+    periods = []
+    for period in distinct_periods([ctx.this_month, ctx.cumulative]):
+        now = [ctx.data.figures(c, period) for c in ctx.cities]
+        before = [ctx.data.figures(c, period.year_before()) for c in ctx.cities]
+        periods.append(province_period(period_label(period), period.months == ctx.cumulative.months, now, before,
+                                       missing_note(ctx.cities, now), ctx.fmt))
+    this_month = {c.name: ctx.data.figures(c, ctx.this_month) for c in ctx.cities}
+    valued = [c for c in ctx.cities if this_month[c.name].pm25 is not None]
+    rated = [c for c in ctx.cities if this_month[c.name].good_rate is not None]
+    return ProvinceSummary(tuple(periods), province_target(ctx.plan) if ctx.in_plan_year else None,
+                           city_range(month_label(ctx.month), valued, rated, this_month, ctx.fmt))
+
+
+def city_row(unit: Unit, key: str, now: Figures, month_before: Figures, cum: Figures, cum_before: Figures,
+             placed: Placed | None, ranks: bool, target: Decimal | None, fmt: Formats) -> CityRow:
+    """A city's row of 表1 (key pm25) or 表2 (good_rate)."""
+    places, relative, better = CITY_TABLES[key]
+    value, cum_value = getattr(now, key), getattr(cum, key)
+    cum_text = fmt.number(cum_value, places)
+    return CityRow(unit.short_name, fmt.number(value, places),
+                   fmt.signed(change(value, getattr(month_before, key), relative)),
+                   cum_text, fmt.signed(change(cum_value, getattr(cum_before, key), relative)),
+                   str(placed.rank) if ranks and placed and placed.value is not None else MISSING_TEXT,
+                   fmt.number(target, places), _status(cum_text, target, better))
+
+
+def target_check(rows: list[CityRow] | tuple[CityRow, ...]) -> TargetCheck:
+    return TargetCheck(tuple(r.city for r in rows if r.progress == "达标"),
+                       tuple(r.city for r in rows if r.progress == "未达标"),
+                       sum(1 for r in rows if r.progress == MISSING_TEXT))
+
+
+def city_table(ctx: Context, key: str, ranking: Ranking) -> CityTable:
+    rows = []
+    for c in ctx.cities:
+        targets = _targets(ctx.plan, c) if ctx.in_plan_year else (None, None)
+        rows.append(city_row(c, key, ctx.data.figures(c, ctx.this_month),
+                             ctx.data.figures(c, ctx.this_month.year_before()),
+                             ctx.data.figures(c, ctx.cumulative), ctx.data.figures(c, ctx.cumulative.year_before()),
+                             ranking.rank_of(c), ctx.ranks, targets[0 if key == "pm25" else 1], ctx.fmt))
+    return CityTable(tuple(rows), target_check(rows))
+
+
+def city_section(ctx: Context) -> CitySection:
+    s, regions = ctx.plan.bulletin, ctx.units.regions
+    pm25_rank = ctx.data.ranking(ctx.cities, "pm25", ctx.cumulative)
+    rate_rank = ctx.data.ranking(ctx.cities, "good_rate", ctx.cumulative)
+    orders, region_text = [], ""
+    if ctx.ranks:
+        orders.append(_order_sentence(period_label(ctx.cumulative), pm25_rank, "设区市", "PM2.5浓度", "lower"))
+        if len(rate_rank.placed) >= 2:
+            orders.append(_order_sentence("", rate_rank, "设区市", "优良天数比率", "higher"))
+        region_text = _regions_text(ctx.data, ctx.cities, ctx.cumulative, "设区市", "PM2.5浓度由低到高依次为", regions)
+    else:
+        orders.append(f"{ctx.thin_reason}，不进行设区市排名{'和分片区比较' if regions else ''}。")
+    counts = unit_counts(ctx.cities, ctx.counties)
+    return CitySection(tuple(orders), region_text, ctx.plan.annex_for_role("city_targets") is not None,
+                       city_table(ctx, "pm25", pm25_rank), city_table(ctx, "good_rate", rate_rank),
+                       s.data_note.format(**counts))
+
+
+def chart(ctx: Context) -> dict:
+    """图1: each city's cumulative PM2.5 (one decimal) against its annual target."""
+    rows = []
+    for c in ctx.cities:
+        cum = ctx.data.figures(c, ctx.cumulative)
+        target = _targets(ctx.plan, c)[0] if ctx.in_plan_year else None
+        rows.append((c.short_name, float(rounded(cum.pm25, 1)) if cum.pm25 is not None else None,
+                     float(target) if target is not None else None))
+    label = period_label(ctx.cumulative)
+    return {"title": f"{label}各设区市PM2.5浓度与年度目标", "unit": "微克/立方米",
+            "rows": rows, "value_label": f"{label}PM2.5浓度",
+            "target_label": f"{ctx.plan.year}年目标" if ctx.in_plan_year else None}
+
+
+def composite_row(unit: Unit, figures: Figures, fmt: Formats, places: int) -> CompositeRow:
+    """A city's 综合指数, 首要污染物 and 污染负荷比; grey when it did not report all six pollutants."""
+    parts = figures.composite_parts
+    if parts is None:
+        return CompositeRow(unit.short_name, MISSING_TEXT, MISSING_TEXT, (MISSING_TEXT,) * len(POLLUTANTS))
+    shares = load_shares(parts)
+    first = max(POLLUTANTS, key=lambda k: (parts[k], -POLLUTANTS.index(k)))
+    return CompositeRow(unit.short_name, fmt.number(figures.composite, places), POLLUTANT_NAMES[first],
+                        tuple(fmt.number(shares[k], 1) for k in POLLUTANTS))
+
+
+def composite_table(ctx: Context) -> CompositeTable | None:
+    """表：各设区市环境空气质量综合指数、首要污染物和污染负荷比 (bulletin.md §4), when the bulletin ranks by the
+    composite index and a city reported all six pollutants; the others are grey, not estimated."""
+    s = ctx.plan.bulletin
+    if not any(k.startswith("composite") for k in s.indicators):
+        return None
+    places = precision(s, "composite").decimals
+    figures = [ctx.data.figures(c, ctx.this_month) for c in ctx.cities]
+    if all(f.composite_parts is None for f in figures):
+        return None
+    rows = tuple(composite_row(c, f, ctx.fmt, places) for c, f in zip(ctx.cities, figures))
+    return CompositeTable(rows, tuple(POLLUTANT_NAMES[k] for k in POLLUTANTS),
+                          tuple(r.city for r in rows if r.index == MISSING_TEXT))
+
+
+def county_list(label: str, ranking: Ranking, key: str, n: int, what: str = "县（市、区）") -> CountyList:
+    """The paragraphs of one indicator's county ranking for one period (bulletin.md §3 wording)."""
+    name, _, note = INDICATOR_WORDING[key]
+    better = "lower" if key in ("pm25", "pm25_change", "composite", "composite_change") else "higher"
+    ranked = len(ranking.placed)
+    note, not_ranked = note + TIE_NOTE, not_ranked_text(ranking.not_ranked)
+    if ranked == 0:
+        return CountyList(name, (f"{label}，因{common_reason(ranking.not_ranked)}，不进行{name}排名。",), "", "")
+    if ranked < 2:
+        return CountyList(name, (f"{label}，有{name}数据的{what}不足2个，不进行排名。",), "", not_ranked)
+    if ranked <= 2 * n:   # the 前N and 后N lists would overlap: one order, best first
+        lines = (f"{label}，{ranked}个{what}中，{name}{ORDER_WORDS[better]}依次为：{tie_list(ranking.groups())}。",)
+    else:
+        lines = (f"{label}，{ranked}个{what}中，{name}相对较好的前{n}位（1—{n}名）依次是：{tie_list(ranking.top(n))}。",
+                 f"{name}相对较差的后{n}位（倒1—{n}名）依次是：{tie_list(ranking.bottom(n))}。")
+    return CountyList(name, lines, note, not_ranked)
+
+
+def county_periods(ctx: Context) -> tuple[CountyPeriod, ...]:
+    """The county rankings of bulletin.yaml's periods (a quarter only in its last month)."""
+    if not ctx.ranks:
+        return ()
+    s, mon = ctx.plan.bulletin, int(ctx.month[5:])
+    periods = distinct_periods([period_for(ctx.month, k) for k in s.list_periods if k != "quarter" or mon % 3 == 0])
+    out = []
+    for period in periods:
+        lists = []
+        for key in s.indicators:
+            r = ctx.data.ranking(ctx.counties, key, period)
+            if key.startswith("composite") and len(period.months) > 1 and not r.placed:
+                continue    # no daily values anywhere: no period index, and nothing to say about it
+            lists.append(county_list(period_label(period), r, key, s.list_length))
+        if lists:
+            out.append(CountyPeriod(period_label(period), tuple(lists)))
+    return tuple(out)
+
+
+def county_target_check(name: str, counties: list[Unit], statuses: list[str], targets: list[Decimal | None],
+                        figures: list[Figures]) -> CountyTargetCheck:
+    """The counties' 达标/未达标 against one target; the others grouped by why they were not judged."""
+    met, missed, no_target, no_data, changed = [], [], [], [], []
+    for u, status, target, f in zip(counties, statuses, targets, figures):
+        if status == "达标":
+            met.append(u.short_name)
+        elif status == "未达标":
+            missed.append(u.short_name)
+        else:
+            (no_target if target is None else changed if f.incomparable else no_data).append(u.short_name)
+    unknown = "；".join(f"{_names_or_count(names)}{why}" for names, why in
+                       ((no_data, "无有效数据"), (changed, "因区划调整无可比的累计数据"), (no_target, "无年度目标"))
+                       if names)
+    return CountyTargetCheck(name, len(met), tuple(missed), unknown)
+
+
+def county_targets(ctx: Context) -> tuple[CountyTargetCheck, ...]:
+    """县（市、区）对照年度目标 (cumulative values, judged on the printed value as for the cities)."""
+    if not ctx.in_plan_year or ctx.plan.annex_for_role("county_targets") is None:
+        return ()
+    targets = [_targets(ctx.plan, u) for u in ctx.counties]
+    figures = [ctx.data.figures(u, ctx.cumulative) for u in ctx.counties]
+    out = []
+    for name, key, which, better, places in (("PM2.5浓度", "pm25", 0, "lower", 0),
+                                              ("优良天数比率", "good_rate", 1, "higher", 1)):
+        own = [t[which] for t in targets]
+        statuses = [_status(ctx.fmt.number(getattr(f, key), places), t, better) for f, t in zip(figures, own)]
+        out.append(county_target_check(name, ctx.counties, statuses, own, figures))
+    return tuple(out)
+
+
+def county_section(ctx: Context) -> CountySection:
+    s = ctx.plan.bulletin
+    table = ctx.plan.annex_for_role("county_targets")
+    regions = (_regions_text(ctx.data, ctx.counties, ctx.cumulative, "县（市、区）",
+                             f"县（市、区）{period_label(ctx.cumulative)}PM2.5浓度由低到高依次为：", ctx.units.regions)
+               if ctx.ranks else "")
+    return CountySection(s.basis.format(**unit_counts(ctx.cities, ctx.counties)), county_periods(ctx), regions,
+                         county_targets(ctx), table.number if table is not None else None)
+
+
+def special_help(ctx: Context) -> SpecialHelp:
+    """Counties at the bottom of the monthly ranking for bulletin.yaml's help_months months running."""
+    s, plan, current = ctx.plan.bulletin, ctx.plan, ctx.archive.current
+    help_months = previous_months(ctx.month, s.help_months)
+    absent = [m for m in help_months if m not in current]
+    thin = [m for m in help_months if m in current and len(current[m]) < ctx.min_cities]
+    rankings = [ctx.data.ranking(plan.units.as_of(m).counties, s.help_indicator, period_for(m, "month"))
+                for m in help_months]
+    helped, unjudged = [], []
+    if not absent and not thin:
+        helped = consecutive_bottom(rankings, s.help_bottom)
+        unjudged = sorted({e.unit.name: e.unit for r in rankings for e in r.not_ranked}.values(), key=lambda u: u.order)
+    return SpecialHelp(
+        months="、".join(month_label(m) for m in help_months),
+        count=s.help_months, bottom=s.help_bottom, indicator=INDICATOR_WORDING[s.help_indicator][0],
+        absent="、".join(month_label(m) for m in absent + thin),
+        absent_why="报送数据的设区市不足" + str(ctx.min_cities) + "个" if thin and not absent else "无报送数据",
+        units="、".join(f"{u.name}（{plan.units.find(u.parent).short_name}）" for u in helped),
+        unjudged=_names_or_count([u.short_name for u in unjudged]))
+
+
+def project_table(progress: ProjectProgress, city_count: int, annex_title: str, fmt: Formats) -> ProjectTable:
+    """表: each city's projects of the year, completed and share, then the province's (compute/projects)."""
+    rows = [ProgressRow(p.unit.short_name, fmt.number(p.planned, 0),
+                        fmt.number(p.done, 0) if p.done is not None else NOT_REPORTED_TEXT,
+                        f"{fmt.number(p.share, 1)}%" if p.share is not None else MISSING_TEXT)
+            for p in progress.cities]
+    share = fmt.number(progress.share, 1) if progress.share is not None else None
+    rows.append(ProgressRow("全省", fmt.number(progress.planned, 0), fmt.number(progress.done, 0),
+                            f"{share}%" if share else MISSING_TEXT))
+    missing = [u.short_name for u in progress.not_reported]
+    return ProjectTable(tuple(rows), fmt.number(progress.planned, 0) if progress.planned is not None else None,
+                        fmt.number(progress.done, 0) if progress.done is not None else None, share,
+                        "各设区市均" if len(missing) == city_count else "、".join(missing), annex_title)
+
+
+def projects(ctx: Context) -> Projects | None:
+    table = ctx.plan.annex_for_role("projects")
+    if table is None:
+        return None
+    if not ctx.in_plan_year:
+        return Projects(table.number, None)
+    progress = project_progress(table, ctx.archive, ctx.cities, ctx.month)
+    return Projects(table.number, project_table(progress, len(ctx.cities), table.title, ctx.fmt))
+
+
+def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: Profile,
+                  data: BulletinData | None = None, issue: IssueRecord | None = None) -> BulletinView:
+    """`data`: figures shared by the bulletins of several months (computed once per unit and period).
+    `issue`: the bulletin's issue record (文号, 成文日期); without one it is a draft whose 文号 serial and
+    date are left blank, never invented."""
+    s = plan.bulletin
+    ctx = bulletin_context(plan, archive, month, data)
+    year, mon = int(month[:4]), int(month[5:])
+    if issue is not None:
+        doc_number, issue_date = issue.doc_number, issue.date
+        date_text = None
+    else:   # a draft: dated the first day after the month for the files' metadata, printed blank
+        doc_number = draft_doc_number(s.doc_number, year, mon)
+        issue_date = dt.date(year + mon // 12, mon % 12 + 1, 1)
+        date_text = f"{issue_date.year}年　　月　　日"
+    return BulletinView(
+        header=header(plan, archive, month, doc_number, profile),
+        scope=scope(ctx),
+        province=province_summary(ctx),
+        cities=city_section(ctx),
+        chart=chart(ctx),
+        composite=composite_table(ctx),
+        counties=county_section(ctx),
+        special_help=special_help(ctx),
+        projects=projects(ctx),
+        closing=s.closing.format(**unit_counts(ctx.cities, ctx.counties)),
+        signature=signature_view(s.issuer, issue_date, False, profile, date_text),
+        issue_date=issue_date,
+        issued=issue is not None,
+    )
 
 
 def _order_sentence(label: str, ranking: Ranking, what: str, name: str, better: str) -> str:
@@ -182,301 +738,7 @@ def _order_sentence(label: str, ranking: Ranking, what: str, name: str, better: 
     return text + "。"
 
 
-def _county_list(label: str, ranking: Ranking, key: str, n: int, what: str = "县（市、区）") -> dict:
-    """The paragraphs of one indicator's county ranking for one period (bulletin.md §3 wording)."""
-    name, _, note = INDICATOR_WORDING[key]
-    better = "lower" if key in ("pm25", "pm25_change", "composite", "composite_change") else "higher"
-    ranked = len(ranking.placed)
-    out = {"name": name, "note": note + TIE_NOTE, "not_ranked": not_ranked_text(ranking.not_ranked), "lines": []}
-    if ranked == 0:
-        out["lines"] = [f"{label}，因{common_reason(ranking.not_ranked)}，不进行{name}排名。"]
-        out["note"], out["not_ranked"] = "", ""
-    elif ranked < 2:
-        out["lines"] = [f"{label}，有{name}数据的{what}不足2个，不进行排名。"]
-        out["note"] = ""
-    elif ranked <= 2 * n:   # the 前N and 后N lists would overlap: one order, best first
-        out["lines"] = [f"{label}，{ranked}个{what}中，{name}{ORDER_WORDS[better]}依次为：{tie_list(ranking.groups())}。"]
-    else:
-        out["lines"] = [f"{label}，{ranked}个{what}中，{name}相对较好的前{n}位（1—{n}名）依次是：{tie_list(ranking.top(n))}。",
-                        f"{name}相对较差的后{n}位（倒1—{n}名）依次是：{tie_list(ranking.bottom(n))}。"]
-    return out
-
-
-def _composite_table(data: BulletinData, cities: list[Unit], period: Period, fmt: Formats, places: int) -> dict | None:
-    """表：各设区市环境空气质量综合指数、首要污染物和污染负荷比 (bulletin.md §4), where a city reported all six
-    pollutants; the others are grey, not estimated."""
-    rows, any_value = [], False
-    for c in cities:
-        f = data.figures(c, period)
-        if f.composite_parts is None:
-            rows.append([c.short_name, MISSING_TEXT, MISSING_TEXT] + [MISSING_TEXT] * len(POLLUTANTS))
-            continue
-        any_value = True
-        shares = load_shares(f.composite_parts)
-        first = max(POLLUTANTS, key=lambda k: (f.composite_parts[k], -POLLUTANTS.index(k)))
-        rows.append([c.short_name, fmt.number(f.composite, places), POLLUTANT_NAMES[first]]
-                    + [fmt.number(shares[k], 1) for k in POLLUTANTS])
-    if not any_value:
-        return None
-    return {"rows": rows, "pollutants": [POLLUTANT_NAMES[k] for k in POLLUTANTS],
-            "missing": [r[0] for r in rows if r[1] == MISSING_TEXT]}
-
-
-def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: Profile,
-                  data: BulletinData | None = None, issue: IssueRecord | None = None) -> dict:
-    """`data`: figures shared by the bulletins of several months (computed once per unit and period).
-    `issue`: the bulletin's issue record (文号, 成文日期); without one it is a draft whose 文号 serial and
-    date are left blank, never invented."""
-    s = plan.bulletin
-    fmt = Formats(s.rounding)
-    data = data or BulletinData(plan, archive)
-    year, mon = int(month[:4]), int(month[5:])
-    units = plan.units.as_of(month)    # the units of the bulletin's month (unit_changes.yaml)
-    cities, counties = units.cities, units.counties
-    this_month, cumulative = period_for(month, "month"), period_for(month, "cumulative")
-    in_plan_year = year == plan.year
-    submitted = archive.current.get(month, {})
-    min_cities = getattr(s, "min_cities", 1)
-    ranks = len(submitted) >= min_cities        # a thin month: figures only, no rankings
-    submitted_names = "、".join(c.short_name for c in cities if c.name in submitted)
-    thin_reason = (f"{month_label(month)}报送数据的设区市只有{len(submitted)}个（{submitted_names}），"
-                   f"不足{min_cities}个" if not ranks else "")
-
-    # 一、全省总体情况
-    province = []
-    for period in distinct_periods([this_month, cumulative]):
-        p = _province(data, cities, period)
-        province.append({
-            "label": period_label(period), "cumulative": period.months == cumulative.months,
-            "pm25": fmt.number(p["pm25"], 0), "pm25_trend": fmt.trend(p["pm25_change"], "%"),
-            "good_rate": fmt.number(p["good_rate"], 1), "good_rate_trend": fmt.trend(p["good_rate_change"], "个百分点"),
-            "missing": p["missing"],
-        })
-    city_targets, county_targets_table = plan.annex_for_role("city_targets"), plan.annex_for_role("county_targets")
-    stated = city_targets.total if city_targets is not None else {}
-    province_target = {"pm25": stated["pm25_target"].text if "pm25_target" in stated else None,
-                       "good_rate": stated["good_days_ratio_target"].text if "good_days_ratio_target" in stated else None}
-    if None in province_target.values():
-        province_target = None
-
-    # 二、设区市
-    pm25_month = {c.name: data.figures(c, this_month) for c in cities}
-    pm25_cum = {c.name: data.figures(c, cumulative) for c in cities}
-    cum_rank = data.ranking(cities, "pm25", cumulative)
-    rate_rank = data.ranking(cities, "good_rate", cumulative)
-    pm25_rows, rate_rows, chart_rows = [], [], []
-    pm25_ok, pm25_not, rate_ok, rate_not = [], [], [], []
-    for c in cities:
-        now, cum = pm25_month[c.name], pm25_cum[c.name]
-        before_m = data.figures(c, this_month.year_before())
-        before_c = data.figures(c, cumulative.year_before())
-        pm25_target, rate_target = _targets(plan, c) if in_plan_year else (None, None)
-        cum_text = fmt.number(cum.pm25, 0)
-        cum_rate_text = fmt.number(cum.good_rate, 1)
-        pm_status, rate_status = _status(cum_text, pm25_target, "lower"), _status(cum_rate_text, rate_target, "higher")
-        placed, placed_rate = cum_rank.rank_of(c), rate_rank.rank_of(c)
-        pm25_rows.append([c.short_name, fmt.number(now.pm25, 0), fmt.signed(change(now.pm25, before_m.pm25, True)),
-                          cum_text, fmt.signed(change(cum.pm25, before_c.pm25, True)),
-                          str(placed.rank) if ranks and placed and placed.value is not None else MISSING_TEXT,
-                          fmt.number(pm25_target, 0) if pm25_target is not None else MISSING_TEXT, pm_status])
-        rate_rows.append([c.short_name, fmt.number(now.good_rate, 1),
-                          fmt.signed(change(now.good_rate, before_m.good_rate, False)),
-                          cum_rate_text, fmt.signed(change(cum.good_rate, before_c.good_rate, False)),
-                          str(placed_rate.rank) if ranks and placed_rate and placed_rate.value is not None else MISSING_TEXT,
-                          fmt.number(rate_target, 1) if rate_target is not None else MISSING_TEXT, rate_status])
-        {"达标": pm25_ok, "未达标": pm25_not}.get(pm_status, []).append(c.short_name)
-        {"达标": rate_ok, "未达标": rate_not}.get(rate_status, []).append(c.short_name)
-        chart_rows.append((c.short_name, float(rounded(cum.pm25, 1)) if cum.pm25 is not None else None,
-                           float(pm25_target) if pm25_target is not None else None))
-    valued = [c for c in cities if pm25_month[c.name].pm25 is not None]
-    rated = [c for c in cities if pm25_month[c.name].good_rate is not None]
-    city_range = _city_range(month_label(month), valued, rated, pm25_month, fmt)
-
-    city_orders, region_text = [], ""
-    if ranks:
-        label = period_label(cumulative)
-        city_orders.append(_order_sentence(label, cum_rank, "设区市", "PM2.5浓度", "lower"))
-        if len(rate_rank.placed) >= 2:
-            city_orders.append(_order_sentence("", rate_rank, "设区市", "优良天数比率", "higher"))
-        region_text = _regions_text(data, cities, cumulative, "设区市", "PM2.5浓度由低到高依次为", units.regions)
-    else:
-        city_orders.append(f"{thin_reason}，不进行设区市排名{'和分片区比较' if units.regions else ''}。")
-
-    # 三、县（市、区）排名
-    n = s.list_length
-    periods = distinct_periods([period_for(month, k) for k in s.list_periods if k != "quarter" or mon % 3 == 0])
-    county_sections = []
-    if ranks:
-        for period in periods:
-            lists = []
-            for key in s.indicators:
-                r = data.ranking(counties, key, period)
-                if key.startswith("composite") and len(period.months) > 1 and not r.placed:
-                    continue    # no daily values anywhere: no period index, and nothing to say about it
-                lists.append(_county_list(period_label(period), r, key, n))
-            if lists:
-                county_sections.append({"label": period_label(period), "lists": lists})
-    county_regions = (_regions_text(data, counties, cumulative, "县（市、区）",
-                                    f"县（市、区）{period_label(cumulative)}PM2.5浓度由低到高依次为：", units.regions)
-                      if ranks else "")
-
-    # 综合指数和污染负荷比（按综合指数排名时）
-    composite = None
-    if any(k.startswith("composite") for k in s.indicators):
-        composite = _composite_table(data, cities, this_month, fmt, precision(s, "composite").decimals)
-
-    # 县（市、区）对照附件2年度目标（累计值，按印出的数值判定，与设区市一致）
-    county_targets = []
-    if in_plan_year and county_targets_table is not None:
-        targets = {u.name: _targets(plan, u) for u in counties}
-        for name, key, which, better, places in (("PM2.5浓度", "pm25", 0, "lower", 0),
-                                                  ("优良天数比率", "good_rate", 1, "higher", 1)):
-            met, missed, no_target, no_data, changed = [], [], [], [], []
-            for u in counties:
-                target = targets[u.name][which]
-                figures = data.figures(u, cumulative)
-                status = _status(fmt.number(getattr(figures, key), places), target, better)
-                lists = {"达标": met, "未达标": missed}
-                (lists[status] if status in lists else no_target if target is None else
-                 changed if figures.incomparable else no_data).append(u.short_name)
-            unknown = "；".join(f"{_names_or_count(names)}{why}" for names, why in
-                               ((no_data, "无有效数据"), (changed, "因区划调整无可比的累计数据"), (no_target, "无年度目标"))
-                               if names)
-            county_targets.append({"name": name, "met": len(met), "missed": "、".join(missed),
-                                   "missed_count": len(missed), "unknown": unknown, "judged": bool(met or missed)})
-
-    # 四、专项帮扶
-    help_months = previous_months(month, s.help_months)
-    absent = [m for m in help_months if m not in archive.current]
-    thin = [m for m in help_months if m in archive.current and len(archive.current[m]) < min_cities]
-    rankings = [data.ranking(plan.units.as_of(m).counties, s.help_indicator, period_for(m, "month"))
-                for m in help_months]
-    helped, unjudged = [], []
-    if not absent and not thin:
-        helped = consecutive_bottom(rankings, s.help_bottom)
-        unjudged = sorted({e.unit.name: e.unit for r in rankings for e in r.not_ranked}.values(), key=lambda u: u.order)
-    special_help = {
-        "months": "、".join(month_label(m) for m in help_months),
-        "count": s.help_months, "bottom": s.help_bottom, "indicator": INDICATOR_WORDING[s.help_indicator][0],
-        "absent": "、".join(month_label(m) for m in absent + thin),
-        "absent_why": "报送数据的设区市不足" + str(min_cities) + "个" if thin and not absent else "无报送数据",
-        "units": "、".join(f"{u.name}（{plan.units.find(u.parent).short_name}）" for u in helped),
-        "unjudged": _names_or_count([u.short_name for u in unjudged]),
-    }
-
-    # 五、工程项目进展（the projects annex）
-    progress = None
-    table6 = plan.annex_for_role("projects")
-    if in_plan_year and table6 is not None:
-        rows, planned_sum, done_sum, planned_all, done_all = [], Decimal(0), Decimal(0), True, True
-        missing = []
-        for c in cities:
-            row6 = next((r for r in table6.rows if r.unit is not None and r.unit.name == c.name), None)
-            planned = _planned_projects(table6, row6)
-            report = archive.report(c, month)
-            keys = [f"progress.{col.key}" for col in table6.columns if not col.derived]
-            done = None
-            if report is not None and all(k in report.values for k in keys):
-                done = sum(report.values[k] for k in keys)
-            if planned is None:
-                planned_all = False
-            else:
-                planned_sum += planned
-            if done is None:
-                done_all = False
-                missing.append(c.short_name)
-            else:
-                done_sum += done
-            rows.append([c.short_name, fmt.number(planned, 0),
-                         fmt.number(done, 0) if done is not None else "未报送",
-                         f"{fmt.number(done / planned * 100, 1)}%" if done is not None and planned else MISSING_TEXT])
-        complete = planned_all and done_all
-        share = fmt.number(done_sum / planned_sum * 100, 1) if complete and planned_sum else None
-        rows.append(["全省", fmt.number(planned_sum, 0) if planned_all else MISSING_TEXT,
-                     fmt.number(done_sum, 0) if complete else MISSING_TEXT, f"{share}%" if share else MISSING_TEXT])
-        progress = {"rows": rows, "planned": fmt.number(planned_sum, 0) if planned_all else None,
-                    "done": fmt.number(done_sum, 0) if complete else None, "share": share,
-                    "missing": ("各设区市均" if len(missing) == len(cities) else "、".join(missing)),
-                    "annex_title": table6.title}
-
-    title = s.title.format(period=month_label(month))
-    counts = unit_counts(cities, counties)   # {city_count}, {county_count} in bulletin.yaml's texts
-    if issue is not None:
-        doc_number, issue_date = issue.doc_number, issue.date
-        date_text = None
-    else:   # a draft: dated the first day after the month for the files' metadata, printed blank
-        doc_number = draft_doc_number(s.doc_number, year, mon)
-        issue_date = dt.date(year + mon // 12, mon % 12 + 1, 1)
-        date_text = f"{issue_date.year}年　　月　　日"
-    masthead = masthead_view(Masthead(s.issuer_mark, doc_number), profile) if s.issuer_mark else None
-    return {
-        "title": title,
-        "doc_number": doc_number,
-        "masthead": masthead,
-        "recipients": s.recipients,
-        "sample": archive.sample,
-        "month_label": month_label(month),
-        "cumulative_label": period_label(cumulative),
-        "is_january": mon == 1,
-        "submitted": len(submitted), "city_count": len(cities), "county_count": len(counties),
-        "not_submitted": "、".join(c.short_name for c in cities if c.name not in submitted),
-        "ranks": ranks, "thin_reason": thin_reason,
-        "province": province,
-        "province_target": province_target if in_plan_year else None,
-        "city_targets": city_targets is not None,
-        "county_targets_annex": county_targets_table.number if county_targets_table is not None else None,
-        "projects_annex": table6.number if table6 is not None else None,
-        "plan_year": plan.year, "in_plan_year": in_plan_year,
-        "city_range": city_range,
-        "city_orders": city_orders,
-        "region_text": region_text,
-        "pm25_rows": pm25_rows, "rate_rows": rate_rows,
-        "pm25_ok": "、".join(pm25_ok), "pm25_not": "、".join(pm25_not),
-        "rate_ok": "、".join(rate_ok), "rate_not": "、".join(rate_not),
-        "pm25_ok_count": len(pm25_ok), "pm25_not_count": len(pm25_not),
-        "rate_ok_count": len(rate_ok), "rate_not_count": len(rate_not),
-        "pm25_unjudged": len(cities) - len(pm25_ok) - len(pm25_not),
-        "rate_unjudged": len(cities) - len(rate_ok) - len(rate_not),
-        "chart": {"title": f"{period_label(cumulative)}各设区市PM2.5浓度与年度目标", "unit": "微克/立方米",
-                  "rows": chart_rows, "value_label": f"{period_label(cumulative)}PM2.5浓度",
-                  "target_label": f"{plan.year}年目标" if in_plan_year else None},
-        "composite": composite,
-        "basis": s.basis.format(**counts),
-        "list_length": n,
-        "county_sections": county_sections,
-        "county_thin": f"{thin_reason}，不进行县（市、区）排名。" if not ranks else "",
-        "county_regions": county_regions,
-        "county_targets": county_targets,
-        "special_help": special_help,
-        "progress": progress,
-        "closing": s.closing.format(**counts),
-        "data_note": s.data_note.format(**counts),
-        "signature": signature_view(s.issuer, issue_date, False, profile, date_text),
-        "issue_date": issue_date,
-        "issued": issue is not None,
-    }
-
-
-def _planned_projects(table, row) -> Decimal | None:
-    """A city's projects of the year: its row's 合计 (the derived row_sum column), else the sum of its
-    categories; None when a value is missing."""
-    if row is None:
-        return None
-    total = next((c for c in table.columns if c.derived == "row_sum"), None)
-    if total is not None:
-        return row.cells[total.key].value if total.key in row.cells else None
-    values = [row.cells[c.key].value for c in table.columns if c.key in row.cells]
-    return None if not values or None in values else sum(values)
-
-
-def _names_or_count(names: list[str], limit: int = 12) -> str:
-    """A list of names, or "徐州等20个" when it is too long to be read."""
-    if len(names) <= limit:
-        return "、".join(names)
-    return f"{'、'.join(names[:3])}等{len(names)}个"
-
-
-def _city_range(label: str, valued: list[Unit], rated: list[Unit], figures: dict, fmt: Formats) -> str:
+def city_range(label: str, valued: list[Unit], rated: list[Unit], figures: dict, fmt: Formats) -> str:
     """各设区市PM2.5浓度介于20～23微克/立方米之间 (bulletin.md §3, 2024 district table); one city: its
     values; equal values: 均为."""
     parts = []

@@ -6,7 +6,7 @@ import re
 
 from ..compute.unit_rows import rows_for_unit
 from ..model import AnnexTable, Column, HeaderGroup, Plan, PlanItemRef, Unit
-from .notice_view import chinese_date
+from .common import chinese_date
 from .plan_refs import plan_paragraphs
 
 PENDING = "（待补充）"

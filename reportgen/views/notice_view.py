@@ -5,17 +5,12 @@ Templates only lay this out; the wording and numbers all come from the plan data
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from ..fonts import imprint_height_pt, text_width_mm
-from ..model import AnnexTable, Column, HeaderGroup, Item, Masthead, Notice, Paragraph, Plan
+from ..fonts import imprint_height_pt
+from ..model import AnnexTable, Column, HeaderGroup, Item, Notice, Paragraph, Plan
 from ..profile import PT_PER_MM, Profile
-
-
-def chinese_date(d: dt.date) -> str:
-    """成文日期 as GB/T 9704 7.3.5.4 writes it: full year, no zero padding."""
-    return f"{d.year}年{d.month}月{d.day}日"
+from .common import chinese_date, masthead_view, signature_view
 
 
 def paragraph_text(p: Paragraph) -> str:
@@ -121,41 +116,6 @@ def annex_view(table: AnnexTable) -> AnnexView:
         rows.append(BodyRow(cells, is_total=True))
     has_gaps = any(c.missing for r in rows for c in r.cells)
     return AnnexView(table.name, table.title, table.orientation, header, rows, has_gaps)
-
-
-def signature_view(issuer: str, date_: dt.date, sealed: bool, profile: Profile, date_text: str | None = None) -> dict:
-    """署名 and 成文日期 offsets from the 版心's left edge (mm), GB/T 9704 7.3.5.1 / 7.3.5.2. `date_text`:
-    printed instead of the date (a draft's blank “2021年　　月　　日”)."""
-    block = profile.block("signature")
-    size, spacing = block["size_pt"], profile.grid["char_spacing_pt"]
-    char = profile.char_mm()
-    width = profile.type_area_pt() / PT_PER_MM
-    date = date_text or chinese_date(date_)
-    sig_w = text_width_mm(profile, block["font"], issuer, size, spacing)
-    date_w = text_width_mm(profile, block["font"], date, size, spacing)
-    rule = profile.data["signature"]["sealed" if sealed else "unsealed"]
-    if sealed:
-        date_left = width - rule["right_chars"] * char - date_w
-        sig_left = date_left + date_w / 2 - sig_w / 2
-    elif date_w + rule["date_shift_chars"] * char <= sig_w:
-        sig_left = width - rule["right_chars"] * char - sig_w
-        date_left = sig_left + rule["date_shift_chars"] * char
-    else:
-        date_left = width - rule["right_chars"] * char - date_w
-        sig_left = date_left - rule["date_shift_chars"] * char
-    return {"issuer": issuer, "date": date, "issuer_left_mm": round(max(sig_left, 0), 2),
-            "date_left_mm": round(date_left, 2), "blank_lines": rule["blank_lines"]}
-
-
-def masthead_view(masthead: Masthead | None, profile: Profile) -> dict | None:
-    if masthead is None:
-        return None
-    m = profile.data["masthead"]
-    width_pt = profile.type_area_pt()
-    size = min(m["max_size_pt"], int(width_pt / max(len(masthead.issuer_mark), 1)))
-    return {"issuer_mark": masthead.issuer_mark, "doc_number": masthead.doc_number,
-            "mark_size_pt": size, "blank_lines_before_number": m["blank_lines_before_number"],
-            "blank_lines_after_rule": m["blank_lines_after_rule"]}
 
 
 def imprint_view(notice: Notice, profile: Profile) -> dict | None:

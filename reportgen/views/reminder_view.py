@@ -10,7 +10,7 @@ import re
 
 from ..model import Plan, Unit
 from ..profile import Profile
-from .notice_view import chinese_date, signature_view
+from .common import chinese_date, signature_view
 
 # the bulletin's recipients name the cities' offices as “各设区市…”: the reminder names one of them
 ALL_CITIES = re.compile(r"^各设区市(\S*?)(?:[，、；,]|$)")

@@ -8,7 +8,7 @@ import re
 from pathlib import PurePosixPath
 
 from ..profile import Profile
-from .notice_view import signature_view
+from .common import signature_view
 
 EMPTY = "（空）"
 

@@ -120,14 +120,16 @@ def data_uri(png: bytes) -> str:
 CHART_LINES = 10   # a chart's height, in lines of the text grid
 
 
-def document_figures(view: dict | None, profile) -> dict:
-    """The pictures a document's template places, drawn from its view: {"figure": <img values>} for a
-    view with a "chart", {} otherwise. Drawn outside template rendering, which only places them; a
-    build draws them once per document, before the document's PDF and DOCX are split into tasks."""
-    if not view or "chart" not in view:
+def document_figures(view, profile) -> dict:
+    """The pictures a document's template places, drawn from its view (a dict or a view dataclass):
+    {"figure": <img values>} for a view with a `chart`, {} otherwise. Drawn outside template rendering,
+    which only places them; a build draws them once per document, before the document's PDF and DOCX
+    are split into tasks."""
+    chart = view.get("chart") if isinstance(view, dict) else getattr(view, "chart", None)
+    if not chart:
         return {}
     width_mm = profile.type_area_pt() / PT_PER_MM
-    return {"figure": chart_image(view["chart"], width_mm, CHART_LINES, profile.grid["line_pitch_pt"])}
+    return {"figure": chart_image(chart, width_mm, CHART_LINES, profile.grid["line_pitch_pt"])}
 
 
 def chart_image(chart: dict, width_mm: float, lines: int, line_pitch_pt: float) -> dict:
