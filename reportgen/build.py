@@ -255,7 +255,7 @@ def plan_documents(plan: Plan, profile: Profile, kinds=KINDS, units: list[Unit] 
 PARTS = ("pdf", "docx")   # a document's PDF (with its web page) and its DOCX can be written in parallel
 
 
-def _write_document(doc: Document, profile: Profile, staging: Path, created: dt.datetime, parts=PARTS):
+def write_document(doc: Document, profile: Profile, staging: Path, created: dt.datetime, parts=PARTS):
     """Write a document's files (those of `parts`) into the staging folder:
     ([(relative path, pages, seconds)], font notes). Both parts render the same HTML: rendering is
     deterministic, so the PDF and the DOCX still come from one and the same document."""
@@ -294,10 +294,10 @@ def _write_document(doc: Document, profile: Profile, staging: Path, created: dt.
 
 
 def _write_document_safely(doc: Document, profile: Profile, staging: Path, created: dt.datetime, parts=PARTS):
-    """As _write_document, but a failure is returned (as text), not raised: one bad document must not
+    """As write_document, but a failure is returned (as text), not raised: one bad document must not
     stop the others."""
     try:
-        return _write_document(doc, profile, staging, created, parts), None
+        return write_document(doc, profile, staging, created, parts), None
     except Exception as exc:  # noqa: BLE001 - reported per document, with its type, by the caller
         if (problem := environment_problem(exc)):
             return None, f"{ENVIRONMENT_MARK}{problem}"
@@ -375,7 +375,7 @@ def document_inputs(doc: Document, profile: Profile, shared: dict) -> dict:
             "fonts": shared["fonts"] if doc.sheets is None else "-", "program": shared["program"]}
 
 
-def _shared_inputs(documents: list[Document], profile: Profile) -> dict:
+def shared_inputs(documents: list[Document], profile: Profile) -> dict:
     templates = {}
     # the template files in use: a project's own template replaces the package's, and counts here
     css = stable_file_digest(template_path("gbt9704.css.j2"))
@@ -516,7 +516,7 @@ def _build_locked(documents: list[Document], profile: Profile, out_dir: Path, re
                   archive: SubmissionArchive | None = None) -> None:
     # what is stale, and why
     manifest = Manifest(out_dir)
-    shared = _shared_inputs(documents, profile)
+    shared = shared_inputs(documents, profile)
     stale: list[tuple[Document, dict, list[str]]] = []
     issued_changed = False
     for doc in documents:

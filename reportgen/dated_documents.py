@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .build import Document, _write_document, output_lock, safe_filename
+from .build import Document, output_lock, safe_filename, write_document
 
 
 def write_dated_document(folder: str, name: str, title: str, template: str, view: dict, profile, out_dir: Path,
@@ -26,7 +26,7 @@ def write_dated_document(folder: str, name: str, title: str, template: str, view
         doc = Document(folder, name if n == 1 else f"{name}-{n}", title, template, view)
         staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out_dir))
         try:
-            files, _ = _write_document(doc, profile, staging, dt.datetime.combine(date, dt.time()))
+            files, _ = write_document(doc, profile, staging, dt.datetime.combine(date, dt.time()))
             written = []
             for rel, _, _ in files:
                 target = out_dir / rel

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .build import _shared_inputs, _write_document, bulletin_document, document_files, document_inputs
+from .build import bulletin_document, document_files, document_inputs, shared_inputs, write_document
 from .compute.bulletin_data import BulletinData
 from .files import exclusive_lock, link_new_file
 from .load.issued import bulletin_records, issued_dir, load_issue_records
@@ -102,12 +102,12 @@ def issue_bulletin(data_dir: Path, month: str, number: str, date: dt.date, profi
         issued_at = (now or dt.datetime.now()).replace(microsecond=0)
         provisional = IssueRecord("", "bulletin", month, "", number, date, issued_at, {}, {}, Path())
         doc = bulletin_document(plan, archive, month, profile, BulletinData(plan, archive), provisional)
-        inputs = document_inputs(doc, profile, _shared_inputs([doc], profile))
+        inputs = document_inputs(doc, profile, shared_inputs([doc], profile))
         folder = root / doc.folder
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
         try:
-            written, _ = _write_document(doc, profile, staging, doc.created)
+            written, _ = write_document(doc, profile, staging, doc.created)
             files = {}
             for rel, _, _ in written:
                 data = (staging / rel).read_bytes()

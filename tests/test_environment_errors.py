@@ -151,7 +151,7 @@ def test_injected_disk_full_in_every_document(tmp_path, monkeypatch):
     def no_space(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "out" / "x.pdf"))
 
-    monkeypatch.setattr(reportgen.build, "_write_document", no_space)
+    monkeypatch.setattr(reportgen.build, "write_document", no_space)
     result = CliRunner().invoke(main, ["bulletin", "--month", MONTH, "--data", str(DATA), "--out",
                                        str(tmp_path / "out")])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
