@@ -130,3 +130,28 @@ def word_boxes(pdf: Path, page: int) -> list[tuple[str, float, float, float, flo
     mm = 25.4 / 72
     return [(t, float(a) * mm, float(b) * mm, float(c) * mm, float(d) * mm) for a, b, c, d, t in
             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
+
+
+def headless_chromium(profile_dir: Path, download_dir: Path | None = None, lang: str | None = None):
+    """Debian's chromium driven by chromedriver through selenium, headless (skips the test when they
+    are not installed); downloads go to `download_dir` without asking."""
+    import pytest
+
+    webdriver = pytest.importorskip("selenium.webdriver")
+    if not shutil.which("chromedriver") or not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        pytest.skip("chromium / chromium-driver not installed (scripts/setup-system.sh installs them)")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+                f"--user-data-dir={profile_dir}", *([f"--lang={lang}"] if lang else [])):
+        options.add_argument(arg)
+    if download_dir is not None:
+        options.add_experimental_option("prefs", {"download.default_directory": str(download_dir),
+                                                  "download.prompt_for_download": False})
+    options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    if download_dir is not None:
+        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(download_dir)})
+    return driver

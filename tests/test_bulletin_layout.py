@@ -4,7 +4,6 @@ and desktop width in headless Chromium, and table 3 with its 全省 row and its 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -65,17 +64,9 @@ def test_bulletin_page_looks_right(sample_may, tmp_path):
 # -- the web page in headless Chromium --------------------------------------------------------------
 
 def _chromium(tmp_path):
-    webdriver = pytest.importorskip("selenium.webdriver")
-    if not shutil.which("chromedriver") or not (shutil.which("chromium") or shutil.which("chromium-browser")):
-        pytest.skip("chromium / chromium-driver not installed (scripts/setup-system.sh installs them)")
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-                f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(arg)
-    options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser")
-    from selenium.webdriver.chrome.service import Service
-    return webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    from helpers import headless_chromium
+
+    return headless_chromium(tmp_path / "profile")
 
 
 MEASURE = """

@@ -5,7 +5,6 @@ Screenshots of the main pages go to tests/screenshots/ (phone width for the city
 
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 import time
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CHECKOUT
+from helpers import headless_chromium
 from web_support import MONTH, PASSWORDS, add_standard_users, fill_form, make_project, stored_files
 
 SHOTS = Path(__file__).parent / "screenshots"
@@ -20,21 +20,7 @@ PHONE, DESKTOP = (390, 844), (1200, 900)
 
 
 def _chromium(download_dir: Path, profile_dir: Path):
-    webdriver = pytest.importorskip("selenium.webdriver")
-    if not shutil.which("chromedriver") or not (shutil.which("chromium") or shutil.which("chromium-browser")):
-        pytest.skip("chromium / chromium-driver not installed (scripts/setup-system.sh installs them)")
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-                "--lang=zh-CN", f"--user-data-dir={profile_dir}"):
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download.default_directory": str(download_dir),
-                                              "download.prompt_for_download": False})
-    options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser")
-    from selenium.webdriver.chrome.service import Service
-    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
-    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(download_dir)})
-    return driver
+    return headless_chromium(profile_dir, download_dir, lang="zh-CN")
 
 
 def _free_port() -> int:
