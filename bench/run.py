@@ -42,9 +42,10 @@ SUFFIXES = (".pdf", ".docx", ".xlsx", ".html")
 SAMPLE_INTERVAL = 0.2
 CITY = "镇江"
 
-TARGET_LO_RATIO = 3.0          # LibreOffice time / full build time must be >= this
+TARGET_LO_CPU_RATIO = 1.0      # issue 18: LibreOffice's CPU / full build CPU must be >= this (our CPU <= LO's)
+AIM_LO_RATIO = 3.0             # the longer aim: LibreOffice's wall time / full build wall time >= this
 TARGET_REBUILD_SHARE = 0.10    # one-city rebuild time / full build time must be <= this
-TARGET_PEAK_MB = 1024          # peak PSS of the build's process tree
+TARGET_PEAK_MB = 600           # issue 18: peak PSS of the build's process tree
 
 
 class BenchError(RuntimeError):
@@ -460,8 +461,10 @@ def summary(results: dict) -> list[tuple[str, str, str, str]]:
         rows += [
             ("LibreOffice 批量转换 DOCX→PDF", f"{lo['seconds']:.1f} s (CPU {lo['cpu_seconds']:.1f} s) for {lo['files']} "
                                              f"DOCX (warm-up {'done' if lo['warm_up'] else 'not done'}, not timed)", "", ""),
-            ("  LO 用时 / 全量生成用时 ratio", f"{lo['ratio_to_full_build']:.2f}× (CPU {lo['cpu_ratio_to_full_build']:.2f}×)",
-             f"≥ {TARGET_LO_RATIO:g}×", "PASS" if lo["ratio_to_full_build"] >= TARGET_LO_RATIO else "MISS"),
+            ("  LO CPU / 全量生成 CPU ratio", f"{lo['cpu_ratio_to_full_build']:.2f}×",
+             f"≥ {TARGET_LO_CPU_RATIO:g}×", "PASS" if lo["cpu_ratio_to_full_build"] >= TARGET_LO_CPU_RATIO else "MISS"),
+            ("  LO 用时 / 全量生成用时 ratio (aim)", f"{lo['ratio_to_full_build']:.2f}×",
+             f"≥ {AIM_LO_RATIO:g}×", "PASS" if lo["ratio_to_full_build"] >= AIM_LO_RATIO else "MISS"),
         ]
     return rows + [
         ("一个市改一个数 one-city rebuild", f"{o['seconds']:.1f} s = {o['share_of_full_build'] * 100:.1f} % of full build",
