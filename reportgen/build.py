@@ -375,12 +375,16 @@ def document_inputs(doc: Document, profile: Profile, shared: dict) -> dict:
             "fonts": shared["fonts"] if doc.sheets is None else "-", "program": shared["program"]}
 
 
+SHARED_TEMPLATES = ("gbt9704.css.j2", "_base.html.j2", "_macros.html.j2")
+
+
 def shared_inputs(documents: list[Document], profile: Profile) -> dict:
     templates = {}
-    # the template files in use: a project's own template replaces the package's, and counts here
-    css = stable_file_digest(template_path("gbt9704.css.j2"))
+    # the template files in use: a project's own template replaces the package's, and counts here; so do
+    # the stylesheet, the base every document template extends and the shared macros
+    shared = ":".join(stable_file_digest(template_path(name)) for name in SHARED_TEMPLATES)
     for name in {d.template for d in documents if d.template}:
-        templates[name] = f"{stable_file_digest(template_path(name))}:{css}"
+        templates[name] = f"{stable_file_digest(template_path(name))}:{shared}"
     font_paths = set()
     for role in profile.fonts:
         files, families = profile.pdf_font_chain(role)

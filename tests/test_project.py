@@ -274,14 +274,19 @@ def test_a_project_template_replaces_the_packages_and_rebuilds(project, monkeypa
     assert "都是最新的" in unchanged.output
     own = (resources.TEMPLATES_DIR / "letter.html.j2").read_text(encoding="utf-8")
     marker = "<p class=\"body\">本项目自己的模板</p>"
-    assert "</body>" in own
-    (project / "templates" / "letter.html.j2").write_text(own.replace("</body>", marker + "</body>", 1),
-                                                         encoding="utf-8")
+    assert own.endswith("</section>\n{% endblock %}\n")
+    (project / "templates" / "letter.html.j2").write_text(
+        own.replace("</section>\n{% endblock %}", marker + "</section>\n{% endblock %}", 1), encoding="utf-8")
     second = invoke("letters", "--unit", "南京")
     assert second.exit_code == 0, second.output
     assert "模板" in second.output and "南京市.pdf" in second.output
     assert "本项目自己的模板" in pdf_text(letter)
     assert (resources.TEMPLATES_DIR / "letter.html.j2").read_text(encoding="utf-8") == own
+    # the shared pieces every document template uses count too: a project's own macros rebuild the letter
+    macros = (resources.TEMPLATES_DIR / "_macros.html.j2").read_text(encoding="utf-8")
+    (project / "templates" / "_macros.html.j2").write_text(macros + "\n{#- the project's own copy -#}\n", encoding="utf-8")
+    third = invoke("letters", "--unit", "南京")
+    assert third.exit_code == 0 and "模板" in third.output and "南京市.pdf" in third.output, third.output
 
 
 def test_a_project_profile_replaces_the_packages(project):
