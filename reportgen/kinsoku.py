@@ -19,7 +19,7 @@ BREAKER_NO_START = NO_START | {"—"}
 
 # LibreOffice hangs these past the right edge of the 版心 when the document language is Chinese
 # ("hanging punctuation"; Word honours w:overflowPunct="0" and does not): docs/docx-in-office-programs.md
-LIBREOFFICE_HANGING = frozenset("、。，．")
+LIBREOFFICE_HANGING = frozenset("、。，．：")
 
 # LibreOffice breaks before and after U+00B7 although Word's lists forbid both (it ignores the DOCX's
 # kinsoku settings there): the DOCX heads avoid it by column widths, the checker excuses it in
