@@ -1,8 +1,8 @@
 """Builds for the web application, in a child process.
 
-A build is CPU-bound Python; run in a thread of the server it holds the GIL for most of its ~20 s, and
-every page the cities open meanwhile waits (measured: a city's month list 0.37 s idle, 6.7 s p50 during
-a bulletin build). Here the build runs in a process forked from a forkserver (a clean single-threaded
+A build is CPU-bound Python; run in a thread of the server it shares the GIL with every page the cities
+open meanwhile (bench/WEB-LOAD.md: the load test's bulletin job took 19.0 s in a thread, 13.1 s here, on
+the same loaded machine). Here the build runs in a process forked from a forkserver (a clean single-threaded
 process: forking the threaded server itself could copy a lock some other thread holds), which may fork
 its own workers as the command line does. The job's thread waits for it and relays its progress.
 
