@@ -184,13 +184,16 @@ def test_a_second_build_waits_for_the_first_and_both_are_recorded(data_with_subm
         waiting = subprocess.Popen(REPORTGEN + ["bulletin", "--month", MONTH, "--data", str(data_with_submissions),
                                                 "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    text=True)
-        time.sleep(3)
+        # held until the second build says it waits (it reads the data first: seconds on a busy machine)
+        said = ""
+        while "等待其完成" not in said and (line := waiting.stderr.readline()):
+            said = line
+        assert f"进程{os.getpid()}" in said and "正被另一个生成任务使用" in said and "等待其完成" in said, said
         assert waiting.poll() is None                                     # still waiting
         assert not (out / MANIFEST_NAME).exists()
     code = waiting.wait(120)
     err = waiting.stderr.read()
     assert code == 0, err
-    assert f"进程{os.getpid()}" in err and "正被另一个生成任务使用" in err and "等待其完成" in err
     # two builds started together on the same folder: the manifest keeps the entries of both
     both = [subprocess.Popen(REPORTGEN + args + ["--data", str(data_with_submissions), "--out", str(out)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
