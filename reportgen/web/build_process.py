@@ -39,17 +39,15 @@ class BuildFailed(Exception):
         self.explained, self.detail = explained, detail
 
 
-def build_in_child(data_dir: Path, out_dir: Path, profile_name, progress=None, jobs: int = 1,
-                   **options) -> SimpleNamespace:
+def build_in_child(data_dir: Path, out_dir: Path, profile_name, progress=None, **options) -> SimpleNamespace:
     """build(data_dir, out_dir, Profile.load(profile_name), **options) in a child process. `progress`
-    is called here as (done, total, title). `jobs`: 1 keeps the other core for the server's pages.
-    Returns SimpleNamespace(written, unchanged, failed,
-    held_back, skipped); raises BuildFailed."""
+    is called here as (done, total, title). The child builds with one worker, in itself: that keeps the
+    other core for the server's pages, and a daemonic process may not start a pool of its own.
+    Returns SimpleNamespace(written, unchanged, failed, held_back, skipped); raises BuildFailed."""
     ctx = _forkserver()
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_child, name="reportgen-web-build", daemon=True,
-                        args=(send, str(data_dir), str(out_dir), profile_name, resources.current(),
-                              jobs, options))
+                        args=(send, str(data_dir), str(out_dir), profile_name, resources.current(), options))
     child.start()
     send.close()
     try:
@@ -74,7 +72,7 @@ def build_in_child(data_dir: Path, out_dir: Path, profile_name, progress=None, j
             child.kill()
 
 
-def _child(send, data_dir: str, out_dir: str, profile_name, overrides, jobs: int, options: dict) -> None:
+def _child(send, data_dir: str, out_dir: str, profile_name, overrides, options: dict) -> None:
     from ..build import build
     from ..profile import Profile
 
@@ -83,7 +81,7 @@ def _child(send, data_dir: str, out_dir: str, profile_name, overrides, jobs: int
         def relay(done, total, doc, seconds):
             send.send(("progress", done + 1, total, doc.title))
 
-        result = build(Path(data_dir), Path(out_dir), Profile.load(profile_name), jobs=jobs, progress=relay, **options)
+        result = build(Path(data_dir), Path(out_dir), Profile.load(profile_name), jobs=1, progress=relay, **options)
         send.send(("done", SimpleNamespace(
             written=[str(w.path) for w in result.written], unchanged=result.unchanged,
             failed=[(str(name), str(why)) for name, why in result.failed],
