@@ -38,6 +38,7 @@ def environment(autoescape: bool = True) -> ImmutableSandboxedEnvironment:
 
 @lru_cache(maxsize=4)
 def _environment_for(autoescape: bool, template_dirs: tuple) -> ImmutableSandboxedEnvironment:
+    # `template_dirs` is the cache key only: environment() reads the folders in force itself
     return environment(autoescape)
 
 
@@ -50,6 +51,7 @@ def _shared_environment(autoescape: bool) -> ImmutableSandboxedEnvironment:
 
 @lru_cache(maxsize=8)
 def _css(context_json: str, template_dirs: tuple) -> str:
+    # `template_dirs`: cache key only (a project's own stylesheet template gives its own CSS)
     return _shared_environment(False).get_template("gbt9704.css.j2").render(**json.loads(context_json))
 
 
