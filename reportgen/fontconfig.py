@@ -15,6 +15,18 @@ from . import resources
 from .profile import Profile
 
 
+def font_folders(profile: Profile) -> list[Path]:
+    """The project's font folders, and the folder of every font file the PDF embeds (FandolFang may come
+    from Debian's texlive-lang-chinese, which fontconfig does not search), so that LibreOffice sets the
+    DOCX in the very files the PDF embeds."""
+    folders = list(resources.font_dirs())
+    for font in profile.fonts.values():
+        path = resources.font_path(font["pdf_file"]) if font.get("pdf_file") else None
+        if path is not None and path.is_file() and path.parent not in folders:
+            folders.append(path.parent)
+    return folders
+
+
 def fontconfig_xml(profile: Profile, cache_dir: Path) -> str:
     rules = []
     for font in profile.fonts.values():
@@ -29,7 +41,7 @@ def fontconfig_xml(profile: Profile, cache_dir: Path) -> str:
             + f"{weight_edit}</match>")
     return ("<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"fonts.dtd\">\n<fontconfig>\n"
             '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
-            + "".join(f"<dir>{escape(str(d))}</dir>\n" for d in resources.font_dirs())
+            + "".join(f"<dir>{escape(str(d))}</dir>\n" for d in font_folders(profile))
             + f"<cachedir>{escape(str(cache_dir))}</cachedir>\n"
             + "\n".join(rules) + "\n</fontconfig>\n")
 

@@ -35,9 +35,9 @@ def test_font_table_names_every_official_font_with_its_charset(notice):
 
 
 def test_document_language_is_set_by_the_profile(notice, tmp_path):
-    """The default profile keeps python-docx's en-US (LibreOffice 7.4 hangs punctuation and re-paginates
-    a zh-CN document, docs/docx-in-office-programs.md); a profile with docx.east_asian_language: zh-CN
-    gets zh-CN in the defaults every run inherits, no run overriding it, and in the theme font language."""
+    """The default profile writes zh-CN as Chinese Word does: in the defaults every run inherits (no run
+    overriding it) and in the theme font language; a profile with docx.east_asian_language: en-US keeps
+    python-docx's en-US."""
     from reportgen.profile import Profile
     from reportgen.writers.docx import write_docx
 
@@ -47,13 +47,13 @@ def test_document_language_is_set_by_the_profile(notice, tmp_path):
         theme = part(path, "word/settings.xml").find(f"{W}themeFontLang")
         return defaults.get(f"{W}eastAsia"), runs - {None}, theme.get(f"{W}eastAsia")
 
-    assert languages(notice)[0] == "en-US"
+    assert languages(notice) == ("zh-CN", set(), "zh-CN")
     office = tmp_path / "office.yaml"
-    office.write_text("base: gbt9704\ndocx: {east_asian_language: zh-CN}\n", encoding="utf-8")
+    office.write_text("base: gbt9704\ndocx: {east_asian_language: en-US}\n", encoding="utf-8")
     html = ('<html><body><section class="part" data-orientation="portrait">'
             '<p class="body">现将工作计划印发给你们，请认真贯彻执行。</p></section></body></html>')
-    write_docx(html, Profile.load(office), tmp_path / "zh.docx")
-    assert languages(tmp_path / "zh.docx") == ("zh-CN", set(), "zh-CN")
+    write_docx(html, Profile.load(office), tmp_path / "en.docx")
+    assert languages(tmp_path / "en.docx")[0] == "en-US"
 
 
 def outline_level(style):

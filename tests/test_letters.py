@@ -226,12 +226,16 @@ def body_lines_above_signing(page: str) -> list[str]:
 
 
 def assert_signing_block_with_text(pages: list[str], who: str) -> None:
+    """The signing block is on one page, last, under the closing clause (本责任书一式两份…生效) as a
+    whole: the block never stands on a page without the text it signs. (One clause is enough, as in
+    signed letters: a rule holding more lines above it left half-empty pages in LibreOffice's layout.)"""
     i = signing_page(pages)
     page = pages[i]
     for part in SIGNING:
         assert part in page, (who, part)
     assert len(DATE_LINE.findall(page)) == 2, who
-    assert len(body_lines_above_signing(page)) >= 2, (who, page[:200])
+    above = "".join(body_lines_above_signing(page))
+    assert "本责任书一式两份" in above and above.endswith("自签订之日起生效。"), (who, page[:200])
     assert not any(s.strip() for s in pages[i + 1:]), who  # nothing after the block
 
 

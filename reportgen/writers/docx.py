@@ -347,7 +347,7 @@ class DocxWriter:
             block = self.profile.block(kind if kind.startswith("heading") else "body")
             docx_oxml.heading_style(doc, name, level, self.profile.docx_font(block["font"]), block["size_pt"])
         docx_oxml.replace_font_table(doc, [spec["docx"] for spec in self.profile.fonts.values()])
-        language = self.profile.data.get("docx", {}).get("east_asian_language", "en-US")
+        language = self.profile.data.get("docx", {}).get("east_asian_language", "zh-CN")
         if language != "en-US":   # python-docx's template already says en-US (docs/docx-in-office-programs.md)
             docx_oxml.set_document_language(doc, language)
 
