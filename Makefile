@@ -9,8 +9,10 @@ PYTHON ?= python3
 run: install
 	$(VENV)/bin/reportgen build --allow-incomplete
 
+# one test process per core (pytest-xdist); tests/conftest.py keeps each module on one process and the
+# modules that share the session's full build together, so nothing is built twice
 test: install lint
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n auto --dist loadgroup
 
 # ruff (pyproject [tool.ruff]) and the import contracts of the one-way flow (pyproject [tool.importlinter])
 lint: install

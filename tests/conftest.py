@@ -38,11 +38,17 @@ FAST_MODULES = {
 }
 
 
+# `make test` runs the suite on one process per core (pytest-xdist, --dist loadgroup). Each module is a
+# group, so its module-scoped fixtures are set up once; the modules with a test that reads the session's
+# full build (about a minute of building) form one group, so it is built once.
 def pytest_collection_modifyitems(config, items):
+    full_build_modules = {item.path for item in items if "full_build" in getattr(item, "fixturenames", ())}
     for item in items:
-        path = Path(str(item.fspath))
+        path = item.path
         if path.parent.name != "unit" and path.stem not in FAST_MODULES:
             item.add_marker(pytest.mark.slow)
+        group = "full_build" if path in full_build_modules else f"{path.parent.name}/{path.stem}"
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
