@@ -106,11 +106,13 @@ def target_groups(plan: Plan, unit: Unit, annexes: tuple[int, ...]) -> tuple[Tar
         table = plan.annexes[n]
         rows = rows_for_unit(table, unit)
         if rows:
-            groups.append(TargetGroup(_category(table), n, tuple(_target_rows(table, rows))))
+            groups.append(TargetGroup(_category(table), n, tuple(target_rows(table, rows))))
     return tuple(groups)
 
 
-def _target_rows(table: AnnexTable, rows) -> list[TargetRow]:
+def target_rows(table: AnnexTable, rows) -> list[TargetRow]:
+    """The rows of one annex for a unit: each column of its row under its label, with the unit the
+    figure is measured in; a list annex (no unit column) gives each entry of each of its rows."""
     if not table.unit_column:  # list annexes (附件4): one row per entry
         return [TargetRow(row.cells[c.key].text, None, row.cells[c.key].missing) for row in rows for c in table.columns]
     row = rows[0]
