@@ -62,7 +62,8 @@ def render_css(profile: Profile) -> str:
 
 
 def template_names(view) -> dict:
-    """The names a template reads: a view dict's keys, or a view dataclass's fields (BulletinView)."""
+    """The names a template reads: a view dataclass's fields (NoticeView, LetterView, BulletinView, …) or a
+    view dict's keys."""
     if dataclasses.is_dataclass(view) and not isinstance(view, type):
         return {f.name: getattr(view, f.name) for f in dataclasses.fields(view)}
     return dict(view)
