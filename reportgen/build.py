@@ -37,7 +37,7 @@ from .problems import DataError, Problems
 from .profile import Profile
 from .render import render_document
 from .resources import template_path
-from .views.bulletin_view import BulletinView, bulletin_view
+from .views.bulletin_view import bulletin_view
 from .views.letter_view import department_view, letter_view
 from .views.notice_view import annex_view, notice_view
 from .writers.chart import document_figures
@@ -123,7 +123,7 @@ class Document:
     name: str              # file name without extension
     title: str
     template: str | None = None
-    view: dict | BulletinView | None = None   # what the template reads (a dict, or a view dataclass)
+    view: object | None = None   # what the template reads: a view dataclass (NoticeView, LetterView, …)
     sheets: list | None = None
     created: dt.datetime | None = None   # document date written into the files (default: the notice's)
     web_page: bool = False               # also a standalone HTML page (bulletins, for the website)
@@ -148,7 +148,7 @@ def notice_document(plan: Plan, profile: Profile) -> Document:
 
 def letter_document(plan: Plan, unit: Unit) -> Document:
     view = letter_view(plan, unit)
-    return Document(f"{plan.year}/目标责任书", safe_filename(unit.name), f"{view['title']}（{unit.name}）",
+    return Document(f"{plan.year}/目标责任书", safe_filename(unit.name), f"{view.title}（{unit.name}）",
                     "letter.html.j2", view)
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 from .build import Document, output_lock, safe_filename, write_document
 
 
-def write_dated_document(folder: str, name: str, title: str, template: str, view: dict, profile, out_dir: Path,
+def write_dated_document(folder: str, name: str, title: str, template: str, view, profile, out_dir: Path,
                          date: dt.date) -> list[Path]:
-    """`view` rendered with `template` as PDF and DOCX into <out>/<folder>/<name>.*, atomically, under the
-    output folder's lock."""
+    """`view` (a view dataclass: ReminderView, RevisionView) rendered with `template` as PDF and DOCX into
+    <out>/<folder>/<name>.*, atomically, under the output folder's lock."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with output_lock(out_dir) as lock:

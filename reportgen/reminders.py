@@ -50,7 +50,7 @@ def write_reminders(plan: Plan, data_dir: Path, out_dir: Path, month: str, date:
     sample = plan.sample or (submissions_dir(data_dir) / "SAMPLE.md").exists()
     written: list[Path] = []
     for city in late:
-        view = reminder_view(plan, city, month, due, date, profile, sample)
-        written += write_dated_document(f"{plan.year}/催报通知", f"{month} {city.name}-{date:%Y%m%d}", view["title"],
+        view = reminder_view(plan, city, month, due, date, sample)
+        written += write_dated_document(f"{plan.year}/催报通知", f"{month} {city.name}-{date:%Y%m%d}", view.title,
                                         "reminder.html.j2", view, profile, out_dir, date)
     return written

@@ -10,6 +10,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import resources
+from .placement import Placement
 from .profile import Profile
 
 CHINESE_DIGITS = "零一二三四五六七八九"
@@ -61,7 +62,8 @@ def render_css(profile: Profile) -> str:
 
 
 def template_names(view) -> dict:
-    """The names a template reads: a view dict's keys, or a view dataclass's fields (BulletinView)."""
+    """The names a template reads: a view dataclass's fields (NoticeView, LetterView, BulletinView, …) or a
+    view dict's keys."""
     if dataclasses.is_dataclass(view) and not isinstance(view, type):
         return {f.name: getattr(view, f.name) for f in dataclasses.fields(view)}
     return dict(view)
@@ -70,8 +72,9 @@ def template_names(view) -> dict:
 def render_document(template: str, view, profile: Profile, figures: dict | None = None) -> str:
     """The one rendered document both writers consume. `view`: a dict or a view dataclass. `figures`:
     pictures drawn beforehand from the view (writers.chart.document_figures: charts as data: URIs both
-    writers read), which the template places."""
+    writers read), which the template places. Templates also get `layout` (placement.Placement): where
+    blocks measured in the PDF fonts stand (the 署名 and 成文日期, whether the 版记 fits)."""
     from markupsafe import Markup
 
     return _shared_environment(True).get_template(template).render(
-        css=Markup(render_css(profile)), **template_names(view), **(figures or {}))
+        css=Markup(render_css(profile)), layout=Placement(profile), **template_names(view), **(figures or {}))

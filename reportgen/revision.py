@@ -155,7 +155,7 @@ def write_revision_note(report: RevisionReport, profile: Profile, out_dir: Path,
     from .dated_documents import write_dated_document
     from .views.revision_view import revision_view
 
-    view = revision_view(report, profile, date, old_label, new_label)
+    view = revision_view(report, date, old_label, new_label)
     name = f"修订说明-{date:%Y%m%d}" + (f" {subject}" if subject else "")     # subject: e.g. 南京市2021年5月报送
-    return write_dated_document(f"{report.plan.year}/修订说明", name, view["title"],
+    return write_dated_document(f"{report.plan.year}/修订说明", name, view.title,
                                 "revision.html.j2", view, profile, out_dir, date)

@@ -23,7 +23,6 @@ Usage: .venv/bin/python tools/make_example_province.py [--out tests/data/example
 from __future__ import annotations
 
 import argparse
-import calendar
 import csv
 import dataclasses
 import datetime as dt
@@ -33,11 +32,15 @@ import random
 import shutil
 import sys
 import time
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from sample_common import month_values as unit_month_values  # noqa: E402
+from sample_common import q, receipt_time  # noqa: E402
 
 from reportgen.writers.submission_form import write_form  # noqa: E402
 
@@ -80,10 +83,6 @@ UNIT_CHANGES = [{"date": MERGE_DATE, "kind": "merged", "from": MERGED, "into": I
 MONTHS = [f"{y}-{m:02d}" for y in (2021, 2022) for m in range(1, 6)]
 PROVINCE_PM25 = {2021: 34.0, 2022: 31.0}       # mean of the 5 cities, invented
 PROVINCE_GOOD_RATE = {2021: 83.0, 2022: 84.5}
-PM25_SEASON = [1.38, 1.25, 1.08, 0.90, 0.80, 0.66, 0.62, 0.62, 0.74, 0.95, 1.18, 1.40]
-BAD_DAY_SEASON = [1.45, 1.10, 0.80, 0.75, 1.20, 1.55, 0.90, 0.75, 0.85, 0.55, 0.80, 1.30]
-O3_MONTHLY = [88, 98, 120, 145, 170, 178, 160, 155, 150, 125, 100, 86]
-WINTER = (1, 2, 11, 12)
 PM25_BEHIND = {"丹枫市": 1.06}                 # 2022 PM2.5 ÷ target for a city that misses its target
 NO_DATA = ("2022-02", "竹溆县", "设备故障，本月无有效数据")
 REVISED = ("2022-03", "雁栖市", "芷汀县", Decimal("0.8"))   # r02 two days later: PM2.5 + 0.8
@@ -92,18 +91,6 @@ PROGRESS_SHORT = {"云岫市": 0.8}               # share of the projects done b
 # Counts are not typed in bulletin.yaml: basis and data_note say {county_count}/{city_count}, which the
 # program fills with the units of the bulletin's month (16 counties from the merge on).
 BULLETIN_COUNT_NOTE = "basis, data_note"
-
-
-def q(value: float, decimals: int = 1) -> Decimal:
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
-
-
-def _norm(factors):
-    mean = sum(factors) / len(factors)
-    return [f / mean for f in factors]
-
-
-PM25_SEASON, BAD_DAY_SEASON = _norm(PM25_SEASON), _norm(BAD_DAY_SEASON)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -574,27 +561,7 @@ def annual_levels(fig: dict, rng: random.Random):
 
 
 def month_values(name, year, mon, pm, rate, weather, rng):
-    days = calendar.monthrange(year, mon)[1]
-    pm_weather, bad_weather = weather[city_of(name)]
-    pm25 = pm[year][name] * PM25_SEASON[mon - 1] * pm_weather * rng.uniform(0.96, 1.04)
-    bad_share = (100 - rate[year][name]) * BAD_DAY_SEASON[mon - 1] * bad_weather * rng.uniform(0.9, 1.1)
-    valid = days - rng.choice([0, 0, 0, 1, 1, 2])
-    good = max(0, min(valid, round(valid * (100 - bad_share) / 100)))
-    winter = mon in WINTER
-    return {
-        "pm25": q(pm25), "good_days": good, "valid_days": valid, "good_rate": q(good / valid * 100),
-        "pm10": q(pm25 * rng.uniform(1.5, 1.8)),
-        "so2": q(rng.uniform(6, 12) if winter else rng.uniform(5, 10)),
-        "no2": q(rng.uniform(26, 45) if winter else rng.uniform(18, 38)),
-        "co": q(rng.uniform(0.9, 1.4) if winter else rng.uniform(0.6, 1.1)),
-        "o3": q(min(200.0, max(80.0, O3_MONTHLY[mon - 1] * rng.uniform(0.92, 1.08)))),
-    }
-
-
-def receipt_time(month: str, city_index: int, days_later: int = 0) -> dt.datetime:
-    year, mon = (int(x) for x in month.split("-"))
-    first_next = dt.datetime(year + mon // 12, mon % 12 + 1, 1)
-    return first_next + dt.timedelta(days=4 + days_later, hours=9, minutes=7 * city_index)
+    return unit_month_values(pm[year][name], rate[year][name], year, mon, weather[city_of(name)], rng)
 
 
 def form_plan(data_dir: Path):

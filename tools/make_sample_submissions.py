@@ -25,18 +25,21 @@ Usage: .venv/bin/python tools/make_sample_submissions.py [--data data/jiangsu-20
 from __future__ import annotations
 
 import argparse
-import calendar
 import datetime as dt
 import math
 import random
 import shutil
 import sys
 import time
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from sample_common import month_values as unit_month_values  # noqa: E402
+from sample_common import receipt_time  # noqa: E402
 
 from reportgen.load.plan import load_plan  # noqa: E402
 from reportgen.writers.submission_form import write_form  # noqa: E402
@@ -45,12 +48,6 @@ SEED = 20210101
 YEARS = (2020, 2021)
 PROVINCE_PM25 = {2020: 38.0, 2021: 33.0}          # bulletin.md §5
 PROVINCE_GOOD_RATE = {2020: 81.0, 2021: 82.4}
-# month factors (normalized to mean 1): PM2.5 high in winter; bad days in winter (PM2.5) and early
-# summer (O3). O3 high from May to September
-PM25_SEASON = [1.38, 1.25, 1.08, 0.90, 0.80, 0.66, 0.62, 0.62, 0.74, 0.95, 1.18, 1.40]
-BAD_DAY_SEASON = [1.45, 1.10, 0.80, 0.75, 1.20, 1.55, 0.90, 0.75, 0.85, 0.55, 0.80, 1.30]
-O3_MONTHLY = [88, 98, 120, 145, 170, 178, 160, 155, 150, 125, 100, 86]   # typical O3-8h-90per, µg/m³
-WINTER = (1, 2, 11, 12)
 
 # 2021 against the 附件1 targets: these cities miss them (the others are drawn near and mostly within)
 PM25_BEHIND = {"镇江市": 1.05, "淮安市": 1.04}      # annual PM2.5 ÷ target
@@ -85,18 +82,6 @@ SAMPLE_NOTE = """# 示例数据（SAMPLE）——不是实测数据
 {cases}
 - 重新生成：`.venv/bin/python tools/make_sample_submissions.py`（结果逐字节相同）。
 """
-
-
-def q(value: float, decimals: int = 1) -> Decimal:
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
-
-
-def normalized(factors):
-    mean = sum(factors) / len(factors)
-    return [f / mean for f in factors]
-
-
-PM25_SEASON, BAD_DAY_SEASON = normalized(PM25_SEASON), normalized(BAD_DAY_SEASON)
 
 
 def city_of(unit) -> str:
@@ -142,24 +127,7 @@ def annual_levels(plan, rng):
 
 def month_values(unit, year, mon, pm, rate, weather, rng):
     """One unit's row: the city's weather of the month shared by its counties, plus the unit's own noise."""
-    days = calendar.monthrange(year, mon)[1]
-    pm_weather, bad_weather = weather[city_of(unit)]
-    pm25 = pm[year][unit.name] * PM25_SEASON[mon - 1] * pm_weather * rng.uniform(0.96, 1.04)
-    bad_share = (100 - rate[year][unit.name]) * BAD_DAY_SEASON[mon - 1] * bad_weather * rng.uniform(0.9, 1.1)
-    valid = days - rng.choice([0, 0, 0, 1, 1, 2])
-    good = max(0, min(valid, round(valid * (100 - bad_share) / 100)))
-    winter = mon in WINTER
-    return {
-        "pm25": q(pm25),
-        "good_days": good,
-        "valid_days": valid,
-        "good_rate": q(good / valid * 100),
-        "pm10": q(pm25 * rng.uniform(1.5, 1.8)),
-        "so2": q(rng.uniform(6, 12) if winter else rng.uniform(5, 10)),
-        "no2": q(rng.uniform(26, 45) if winter else rng.uniform(18, 38)),
-        "co": q(rng.uniform(0.9, 1.4) if winter else rng.uniform(0.6, 1.1)),
-        "o3": q(min(200.0, max(80.0, O3_MONTHLY[mon - 1] * rng.uniform(0.92, 1.08)))),
-    }
+    return unit_month_values(pm[year][unit.name], rate[year][unit.name], year, mon, weather[city_of(unit)], rng)
 
 
 def progress_values(plan, city, mon, pace):
@@ -173,13 +141,6 @@ def progress_values(plan, city, mon, pace):
         planned = int(row.cells[col.key].value or 0)
         out[f"progress.{col.key}"] = math.floor(planned * share * (mon / 12) ** pace[(city.name, col.key)] + 1e-9)
     return out
-
-
-def receipt_time(month: str, city_index: int, days_later: int = 0) -> dt.datetime:
-    """The 5th of the following month, 09:00 plus 7 minutes per city (in units.csv order)."""
-    year, mon = (int(x) for x in month.split("-"))
-    first_next = dt.datetime(year + mon // 12, mon % 12 + 1, 1)
-    return first_next + dt.timedelta(days=4 + days_later, hours=9, minutes=7 * city_index)
 
 
 def write_submission(plan, folder: Path, month: str, city, values: dict, revision: int, received: dt.datetime):

@@ -20,7 +20,7 @@ from ..compute.projects import ProjectProgress, project_progress
 from ..compute.ranking import Placed, Ranking, consecutive_bottom, rounded
 from ..model import IssueRecord, Masthead, Plan, SubmissionArchive, Unit, Units, unit_counts
 from ..profile import Profile
-from .common import MastheadView, SignatureView, masthead_view, signature_view
+from .common import MastheadView, Signing, masthead_view, signing_block
 
 MISSING_TEXT = ""   # printed as a grey empty cell (as in the annexes), never as a made-up number
 NOT_REPORTED_TEXT = "未报送"   # a city's completed projects when its submission has none
@@ -254,7 +254,7 @@ class BulletinView:
     special_help: SpecialHelp
     projects: Projects | None
     closing: str
-    signature: SignatureView
+    signing: Signing            # 署名与成文日期 (placed at rendering: reportgen.placement)
     issue_date: dt.date         # the files' date (a draft: the first day after the month)
     issued: bool
 
@@ -717,7 +717,7 @@ def bulletin_view(plan: Plan, archive: SubmissionArchive, month: str, profile: P
         special_help=special_help(ctx),
         projects=projects(ctx),
         closing=s.closing.format(**unit_counts(ctx.cities, ctx.counties)),
-        signature=signature_view(s.issuer, issue_date, False, profile, date_text),
+        signing=signing_block(s.issuer, issue_date, False, date_text),
         issue_date=issue_date,
         issued=issue is not None,
     )

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..fonts import imprint_height_pt
-from ..model import AnnexTable, Column, HeaderGroup, Item, Notice, Paragraph, Plan
-from ..profile import PT_PER_MM, Profile
-from .common import chinese_date, masthead_view, signature_view
+from ..model import AnnexTable, Column, HeaderGroup, Item, Notice, Paragraph, Plan, WorkPlan
+from ..profile import Profile
+from .common import MastheadView, Signing, chinese_date, masthead_view, signing_block
 
 
 def paragraph_text(p: Paragraph) -> str:
@@ -27,26 +26,26 @@ def item_paragraphs(item: Item, level3: str = "{n}.") -> list[str]:
     return [f"{label}{item.title}。{first}"] + paras[1:]
 
 
-@dataclass
+@dataclass(frozen=True)
 class HeaderCell:
     lines: list[str]
     colspan: int = 1
     rowspan: int = 1
 
 
-@dataclass
+@dataclass(frozen=True)
 class BodyCell:
     text: str
     missing: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class BodyRow:
     cells: list[BodyCell]
     is_total: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class AnnexView:
     label: str
     title: str
@@ -118,45 +117,103 @@ def annex_view(table: AnnexTable) -> AnnexView:
     return AnnexView(table.name, table.title, table.orientation, header, rows, has_gaps)
 
 
-def imprint_view(notice: Notice, profile: Profile) -> dict | None:
+@dataclass(frozen=True)
+class ImprintView:
+    """版记 (GB/T 9704 7.4): the 抄送机关 (None: no 抄送 row), the 印发机关 and the 印发日期 as printed.
+    Whether it fits the 版心's height is measured at rendering (reportgen.placement)."""
+
+    copy_to: str | None
+    printed_by: str
+    printed_date: str
+
+
+@dataclass(frozen=True)
+class NoticeCover:
+    """The 通知 itself: 版头, title, 主送机关, body, the list of 附件, 署名与成文日期 and 版记."""
+
+    title: str
+    title_lines: tuple[str, ...]
+    recipients: str
+    body: tuple[str, ...]
+    attachments: tuple[str, ...]        # "1.2021年各设区市环境空气质量目标表"
+    signing: Signing
+    masthead: MastheadView | None
+    imprint: ImprintView | None
+
+
+@dataclass(frozen=True)
+class PlanItemView:
+    """A numbered task of the work plan: its paragraphs, the first one led by the number and title."""
+
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SubsectionView:
+    heading: str                        # "（一）调整优化产业结构"
+    paragraphs: tuple[str, ...]
+    items: tuple[PlanItemView, ...]
+
+
+@dataclass(frozen=True)
+class SectionView:
+    heading: str                        # "一、总体要求"
+    subsections: tuple[SubsectionView, ...]
+
+
+@dataclass(frozen=True)
+class WorkPlanView:
+    """The 工作计划 printed after the notice: its title, preamble and numbered sections."""
+
+    title: str
+    preamble: tuple[str, ...]
+    sections: tuple[SectionView, ...]
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    notice: NoticeCover
+    plan: WorkPlanView
+    annexes: tuple[AnnexView, ...]
+    sample: bool
+
+
+def imprint_view(notice: Notice) -> ImprintView | None:
     if notice.imprint is None:
         return None
     i = notice.imprint
-    copy_rows = [f"抄送：{i.copy_to}。"] if i.copy_to else []
-    # a 版记 taller than the 版心 cannot sit on its bottom: it then runs from the page top, over pages
-    fits = imprint_height_pt(profile, copy_rows) <= profile.type_area_height_mm() * PT_PER_MM
-    return {"copy_to": i.copy_to, "printed_by": i.printed_by, "printed_date": f"{chinese_date(i.printed_date)}印发",
-            "fits": fits}
+    return ImprintView(i.copy_to, i.printed_by, chinese_date(i.printed_date))
 
 
-def notice_view(plan: Plan, profile: Profile) -> dict:
+def notice_cover(plan: Plan, profile: Profile) -> NoticeCover:
     n = plan.notice
-    numbering = profile.data["numbering"]
-    annexes = [plan.annexes[k] for k in n.attachments]
-    wp = plan.workplan
-    return {
-        "notice": {
-            "title": n.title,
-            "title_lines": list(n.title_lines),
-            "recipients": n.recipients,
-            "body": list(n.body),
-            "attachments": [f"{a.number}.{a.title}" for a in annexes],
-            "signature": signature_view(n.issuer, n.date, n.sealed, profile),
-            "masthead": masthead_view(n.masthead, profile),
-            "imprint": imprint_view(n, profile),
-        },
-        "plan": {
-            "title": wp.title,
-            "preamble": list(wp.preamble),
-            "sections": [
-                {"heading": numbering["level1"].format(n=s.number) + s.title,
-                 "subsections": [
-                     {"heading": numbering["level2"].format(n=sub.number) + sub.title,
-                      "paragraphs": [paragraph_text(p) for p in sub.paragraphs],
-                      "items": [{"paragraphs": item_paragraphs(i, numbering["level3"])} for i in sub.items]}
-                     for sub in s.subsections]}
-                for s in wp.sections],
-        },
-        "annexes": [annex_view(a) for a in annexes],
-        "sample": plan.sample,
-    }
+    return NoticeCover(
+        title=n.title,
+        title_lines=tuple(n.title_lines),
+        recipients=n.recipients,
+        body=tuple(n.body),
+        attachments=tuple(f"{a.number}.{a.title}" for a in (plan.annexes[k] for k in n.attachments)),
+        signing=signing_block(n.issuer, n.date, n.sealed),
+        masthead=masthead_view(n.masthead, profile),
+        imprint=imprint_view(n),
+    )
+
+
+def work_plan_view(plan: WorkPlan, numbering: dict) -> WorkPlanView:
+    """`numbering`: the profile's 层次序数 formats ("level1": "{n}、", "level2": "（{n}）", "level3": "{n}.")."""
+    return WorkPlanView(plan.title, tuple(plan.preamble), tuple(
+        SectionView(numbering["level1"].format(n=s.number) + s.title, tuple(
+            SubsectionView(numbering["level2"].format(n=sub.number) + sub.title,
+                           tuple(paragraph_text(p) for p in sub.paragraphs),
+                           tuple(PlanItemView(tuple(item_paragraphs(i, numbering["level3"]))) for i in sub.items))
+            for sub in s.subsections))
+        for s in plan.sections))
+
+
+def notice_view(plan: Plan, profile: Profile) -> NoticeView:
+    return NoticeView(
+        notice=notice_cover(plan, profile),
+        plan=work_plan_view(plan.workplan, profile.data["numbering"]),
+        annexes=tuple(annex_view(plan.annexes[k]) for k in plan.notice.attachments),
+        sample=plan.sample,
+    )

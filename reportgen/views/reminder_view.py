@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from ..model import Plan, Unit
-from ..profile import Profile
-from .common import chinese_date, signature_view
+from .common import Signing, chinese_date, signing_block
 
 # the bulletin's recipients name the cities' offices as “各设区市…”: the reminder names one of them
 ALL_CITIES = re.compile(r"^各设区市(\S*?)(?:[，、；,]|$)")
@@ -23,16 +23,26 @@ def recipient(plan: Plan, city: Unit) -> str:
     return city.name + (m.group(1) if m else "")
 
 
-def reminder_view(plan: Plan, city: Unit, month: str, due: dt.date, date: dt.date, profile: Profile,
-                  sample: bool) -> dict:
+@dataclass(frozen=True)
+class ReminderView:
+    title: str           # “关于催报2021年5月空气质量数据的通知”: also the document's title in its files
+    recipient: str
+    period: str          # the month as printed: “2021年5月”
+    as_of: str           # the reminder's date, as printed
+    due: str             # the day the figures were due, as printed
+    signing: Signing
+    sample: bool
+
+
+def reminder_view(plan: Plan, city: Unit, month: str, due: dt.date, date: dt.date, sample: bool) -> ReminderView:
     year, mon = int(month[:4]), int(month[5:])
     period = f"{year}年{mon}月"
-    return {
-        "title": f"关于催报{period}空气质量数据的通知",
-        "recipient": recipient(plan, city),
-        "period": period,
-        "as_of": chinese_date(date),
-        "due": chinese_date(due),
-        "signature": signature_view(plan.bulletin.issuer, date, False, profile),
-        "sample": sample,
-    }
+    return ReminderView(
+        title=f"关于催报{period}空气质量数据的通知",
+        recipient=recipient(plan, city),
+        period=period,
+        as_of=chinese_date(date),
+        due=chinese_date(due),
+        signing=signing_block(plan.bulletin.issuer, date, False),
+        sample=sample,
+    )

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from ..profile import Profile
-from .common import signature_view
+from .common import Signing, signing_block
 
 EMPTY = "（空）"
 
@@ -146,22 +146,43 @@ def sentence_rows(report) -> list[list[str]]:
     return [[sentence_where(c), c.old or EMPTY, c.new or EMPTY] for c in report.sentences]
 
 
-def revision_view(report, profile: Profile, date: dt.date, old_label: str, new_label: str) -> dict:
+@dataclass(frozen=True)
+class RevisionView:
+    """修订说明: what changed between two versions of the data, and which documents it touches."""
+
+    title: str
+    old_label: str                  # how the office names the two versions (a date or its own words)
+    new_label: str
+    changes: tuple[list[str], ...]  # revised values: [where, unit, field, old, new]
+    revisions: tuple[str, ...]      # submissions replaced by a newer revision, one sentence each
+    moved: tuple[list[str], ...]    # totals that moved with them, as `changes`
+    stated_notes: tuple[str, ...]   # annexes whose 全省 row the province sets (it does not move)
+    ranks: tuple[list[str], ...]    # [month, ranking, unit, old place, new place]
+    sentences: tuple[str, ...]      # plan sentences whose printed text changed, worded as corrections
+    issued: tuple[str, ...]         # issued documents the revision touches, cited by title and 文号
+    remade: tuple[str, ...]         # documents remade from the revised data
+    recipients: str
+    signing: Signing
+    sample: bool
+
+
+def revision_view(report, date: dt.date, old_label: str, new_label: str) -> RevisionView:
     """`old_label`, `new_label`: how the office names the two versions (a date or its own words)."""
     plan = report.plan
     issued, remade = affected_documents(report, date)
-    return {
-        "title": f"关于{plan.year}年大气污染防治数据修订情况的说明",
-        "old_label": old_label, "new_label": new_label,
-        "changes": change_rows(value_changes(report.changes)),
-        "revisions": revision_notes(report.changes),
-        "moved": change_rows(report.moved),
-        "stated_notes": stated_totals_note(report),
-        "ranks": rank_rows(report.ranks, date),
-        "sentences": sentence_notes(report),
-        "issued": issued,
-        "remade": remade,
-        "recipients": plan.notice.recipients,
-        "signature": signature_view(plan.notice.issuer, date, False, profile),
-        "sample": plan.sample,
-    }
+    return RevisionView(
+        title=f"关于{plan.year}年大气污染防治数据修订情况的说明",
+        old_label=old_label,
+        new_label=new_label,
+        changes=tuple(change_rows(value_changes(report.changes))),
+        revisions=tuple(revision_notes(report.changes)),
+        moved=tuple(change_rows(report.moved)),
+        stated_notes=tuple(stated_totals_note(report)),
+        ranks=tuple(rank_rows(report.ranks, date)),
+        sentences=tuple(sentence_notes(report)),
+        issued=tuple(issued),
+        remade=tuple(remade),
+        recipients=plan.notice.recipients,
+        signing=signing_block(plan.notice.issuer, date, False),
+        sample=plan.sample,
+    )
