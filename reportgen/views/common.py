@@ -1,5 +1,5 @@
 """View pieces several documents share: the 成文日期 as printed, the 版头 and the 署名与成文日期 block
-(GB/T 9704 7.2, 7.3.5). Notice, letter, bulletin, reminder and revision views import them from here."""
+(GB/T 9704 7.2, 7.3.5). Notice, letter, bulletin, reminder, receipt and revision views import them from here."""
 
 from __future__ import annotations
 
