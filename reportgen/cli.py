@@ -572,6 +572,30 @@ def remind(data_dir: Path, out_dir: Path, profile_path: Path | None, month: str,
         click.echo(f"已生成 {path}")
 
 
+@main.command(short_help="为某市某月的一次报送生成报送回执。", help="为某市某月的一次报送生成报送回执（PDF和DOCX，写入输出目录的 <年>/报送回执/）："
+                   "写明收到的版本和接收时间，按原样列出读入的全部数值，未填报的数值列为“（未填报）”。"
+                   "设区市未报送该月、或没有所写的版本时不生成，退出码为2。")
+@data_option
+@out_option
+@profile_option
+@click.option("--city", required=True, metavar="设区市", help="设区市，如 南京 或 南京市")
+@month_option
+@click.option("--revision", type=int, default=None, metavar="版本", help="报送的版本号，如 1（默认为现行版本，即最新的一版）")
+def receipt(data_dir: Path, out_dir: Path, profile_path: Path | None, city: str, month: str,
+            revision: int | None) -> None:
+    from .receipts import ReceiptRefused, write_receipt
+
+    month = _month_or_exit(month)
+    plan = _plan_or_exit(data_dir)
+    try:
+        written = write_receipt(plan, data_dir, out_dir, city, month, _load_profile(profile_path), revision)
+    except ReceiptRefused as exc:
+        click.echo(f"[错误] {exc}。未生成报送回执。", err=True)
+        sys.exit(2)
+    for path in written:
+        click.echo(f"已生成 {path}")
+
+
 @main.command(help="生成某市某月的空白报送表（XLSX）：本市及所辖县（市、区）已填好并锁定，每个数值格有数据有效性检查，另附填报说明。")
 @data_option
 @month_option

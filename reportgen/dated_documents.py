@@ -1,4 +1,4 @@
-"""Dated one-off documents (修订说明, 催报通知): made when the office asks, named by their date, never
+"""Dated one-off documents (修订说明, 催报通知, 报送回执): made when the office asks, named by their date, never
 rebuilt and never overwritten — a second one of the same day gets its own name (…-2)."""
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
 """View pieces several documents share: the 成文日期 as printed, the 版头 and the 署名与成文日期 block
-(GB/T 9704 7.2, 7.3.5). Notice, bulletin, reminder and revision views import them from here; where
+(GB/T 9704 7.2, 7.3.5). Notice, bulletin, reminder, receipt and revision views import them from here; where
 the 署名 and 成文日期 stand is measured at rendering (reportgen.placement), not here."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
-from ..model import Masthead
+from ..model import Masthead, Plan, Unit
 from ..profile import Profile
 
 
@@ -50,3 +51,14 @@ def masthead_view(masthead: Masthead | None, profile: Profile) -> MastheadView |
     size = min(m["max_size_pt"], int(width_pt / max(len(masthead.issuer_mark), 1)))
     return MastheadView(masthead.issuer_mark, masthead.doc_number, size, m["blank_lines_before_number"],
                         m["blank_lines_after_rule"])
+
+
+# the bulletin's recipients name the cities' offices as “各设区市…”: a reminder or receipt names one of them
+ALL_CITIES = re.compile(r"^各设区市(\S*?)(?:[，、；,]|$)")
+
+
+def recipient(plan: Plan, city: Unit) -> str:
+    """“南京市大气污染防治联席会议办公室” from bulletin.yaml's “各设区市大气污染防治联席会议办公室，…”;
+    the city's name alone when the recipients do not start that way."""
+    m = ALL_CITIES.match(plan.bulletin.recipients.strip())
+    return city.name + (m.group(1) if m else "")

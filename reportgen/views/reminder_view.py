@@ -6,21 +6,10 @@ submission from the archive."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from ..model import Plan, Unit
-from .common import Signing, chinese_date, signing_block
-
-# the bulletin's recipients name the cities' offices as “各设区市…”: the reminder names one of them
-ALL_CITIES = re.compile(r"^各设区市(\S*?)(?:[，、；,]|$)")
-
-
-def recipient(plan: Plan, city: Unit) -> str:
-    """“南京市大气污染防治联席会议办公室” from bulletin.yaml's “各设区市大气污染防治联席会议办公室，…”;
-    the city's name alone when the recipients do not start that way."""
-    m = ALL_CITIES.match(plan.bulletin.recipients.strip())
-    return city.name + (m.group(1) if m else "")
+from .common import Signing, chinese_date, recipient, signing_block
 
 
 @dataclass(frozen=True)
