@@ -143,17 +143,6 @@ def test_diff_between_git_revisions(tmp_path):
     assert bad.exit_code == 2 and "既不是文件夹" in bad.output
 
 
-def test_two_clean_builds_are_byte_identical(full_build, tmp_path):
-    """A clean build of some documents now, against the session's full build made earlier (at another
-    time, in other worker processes): the same bytes."""
-    a, b = tmp_path / "a", full_build["out"]
-    build(DATA, a, kinds=("notice", "letters", "tables"), unit_names=["镇江", "句容"], allow_incomplete=True)
-    files_a = sorted(p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file() and not p.name.startswith("."))
-    assert len(files_a) == 2 + 2 * 2 + 2 and any(f.endswith(".xlsx") for f in files_a)
-    for f in files_a:
-        assert (a / f).read_bytes() == (b / f).read_bytes(), f
-
-
 def test_one_failing_document_does_not_stop_the_others(built_copy, monkeypatch):
     data, out = built_copy
     before = (out / "2021/目标责任书/句容市.pdf").read_bytes()
