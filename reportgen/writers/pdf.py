@@ -16,6 +16,7 @@ from ..profile import Profile
 from ..resources import TEMPLATES_DIR
 from .pdf_grid import apply_grid
 from .title_lines import apply_title_breaks
+from .weasyprint_fonts import install as install_font_patch
 
 
 def allowed_dirs() -> tuple[Path, ...]:
@@ -120,6 +121,7 @@ def write_pdf(html: str, target: Path, profile: Profile | None = None) -> int:
     them on the page before."""
     from weasyprint import HTML
 
+    install_font_patch()
     if profile is not None:
         html = apply_grid(apply_title_breaks(html, profile), profile)
 

@@ -1,0 +1,209 @@
+"""Two per-document costs of WeasyPrint 70.0's font embedding, removed without changing a byte.
+
+WeasyPrint has no supported option for this: `write_pdf`'s font options are `full_fonts` (embed whole
+fonts: far bigger files) and `hinting`, and reusing the FontConfiguration (which writers/pdf.py does)
+shares the parsed @font-face fonts, not the embedding. So this module replaces, in WeasyPrint 70.0
+only (pinned in pyproject.toml), two pieces of `weasyprint/pdf/fonts.py`:
+
+1. `Font.__init__` copies the whole font file into a Python bytes object
+   (`self.file_content = get_hb_object_data(self.hb_face)`) for every font of every document, although
+   with HarfBuzz subsetting (the usual case) the copy is only read if the font is embedded whole.
+   Our fonts are 17–27 MB CJK collections (Noto CJK .ttc, AR PL UKai): ~90 MB copied per document,
+   ~10 ms of CPU per font, and large transient allocations that fragment the worker's heap.
+   The patch makes `get_hb_object_data` *as called from `pdf/fonts.py`* return one copy per font
+   face per process (bytes are immutable; `Font` only ever rebinds `file_content`). The cache key is
+   the face's address, and the cache keeps a reference to the face, so the address cannot be reused
+   by another face while the entry lives. The faces belong to the font map of the FontConfiguration
+   that writers/pdf.py keeps for the whole process, so there are a handful of them.
+
+2. `Font._harfbuzz_subset`'s second pass keeps glyphs 0..max(used glyph id) by building a Python tuple
+   of up to 65,536 ints and converting it into a C array (`ffi.new`), ~8 ms per CJK font per document.
+   The replacement below is the 70.0 method line for line except that it passes the first
+   max(used glyph id) + 1 elements of one C array 0..65535 made once per process: the same glyph set.
+   Because `get_hb_object_data` is replaced in `pdf/fonts.py`'s namespace (see 1.), this method calls
+   the original function explicitly for the subset face, which must not be cached.
+
+`install()` patches only if WeasyPrint is 70.0 and the sources of the replaced functions are those
+the patch was written for (their SHA-256 below); otherwise it leaves WeasyPrint alone (stock behaviour,
+just slower) and logs a warning. tests/test_weasyprint_fonts.py fails loudly in that case, and checks
+that the patched subsetting gives the same bytes as WeasyPrint's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import logging
+
+PINNED_VERSION = "70.0"
+
+# sha256 of inspect.getsource() of what this module replaces or relies on, in WeasyPrint 70.0
+EXPECTED_SOURCES = {
+    "weasyprint.pdf.fonts.Font.__init__": "1f281166b10302a4278a04384970b91496a19b071e071a4087f77a49bc1487fe",
+    "weasyprint.pdf.fonts.Font._harfbuzz_subset": "f80805663ede8080a3e1ffff831e20c74bd25fa3b8e4410334ba807158dc685f",
+    "weasyprint.text.fonts.get_hb_object_data": "03040a623df04c2b5fe464037e14b07fe430fd1ec43602abf955fdf3fbe77ea6",
+}
+
+MAX_FACES = 32
+_installed = False
+_face_data: dict[int, tuple[object, bytes | None]] = {}   # face address → (face reference, its blob's bytes)
+_glyph_range = None   # C array hb_codepoint_t[65536] holding 0..65535, made on first use
+
+
+def _sources() -> dict:
+    from weasyprint.pdf import fonts as pdf_fonts
+    from weasyprint.text import fonts as text_fonts
+
+    return {"weasyprint.pdf.fonts.Font.__init__": pdf_fonts.Font.__init__,
+            "weasyprint.pdf.fonts.Font._harfbuzz_subset": pdf_fonts.Font._harfbuzz_subset,
+            "weasyprint.text.fonts.get_hb_object_data": text_fonts.get_hb_object_data}
+
+
+def source_digests() -> dict[str, str]:
+    """The sha256 of the current source of each function in EXPECTED_SOURCES (the originals, even
+    after install())."""
+    functions = _sources() if not _installed else {**_sources(), **_originals}
+    return {name: hashlib.sha256(inspect.getsource(f).encode()).hexdigest() for name, f in functions.items()}
+
+
+def mismatches() -> list[str]:
+    """Why the patch would not fit the installed WeasyPrint (empty when it fits)."""
+    import weasyprint
+
+    if weasyprint.__version__ != PINNED_VERSION:
+        return [f"WeasyPrint {weasyprint.__version__}, the patch is for {PINNED_VERSION}"]
+    digests = source_digests()
+    return [f"{name} differs from WeasyPrint {PINNED_VERSION}'s" for name, digest in EXPECTED_SOURCES.items()
+            if digests[name] != digest]
+
+
+_originals: dict = {}
+
+
+def _cached_face_data(hb_object, ot_color=None, glyph=None):
+    """get_hb_object_data as Font.__init__ calls it (whole face): one bytes copy per face and process."""
+    from weasyprint.text.ffi import ffi
+    from weasyprint.text.fonts import get_hb_object_data
+
+    if ot_color is not None:
+        return get_hb_object_data(hb_object, ot_color, glyph)
+    key = int(ffi.cast("uintptr_t", hb_object))
+    if key not in _face_data:
+        if len(_face_data) >= MAX_FACES:   # not expected (a handful of faces per process); stay bounded
+            _face_data.clear()
+        from weasyprint.text.ffi import harfbuzz
+
+        # our own reference: the face (and so its address) lives as long as the entry
+        face = ffi.gc(harfbuzz.hb_face_reference(hb_object), harfbuzz.hb_face_destroy)
+        _face_data[key] = (face, get_hb_object_data(hb_object))
+    return _face_data[key][1]
+
+
+def _harfbuzz_subset(self, to_unicode, hinting):
+    """Subset font using Harfbuzz (WeasyPrint 70.0's Font._harfbuzz_subset; see the module docstring
+    for the two lines that differ)."""
+    from weasyprint.logger import LOGGER
+    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
+    from weasyprint.text.fonts import get_hb_object_data
+
+    global _glyph_range
+
+    hb_subset = ffi.gc(
+        harfbuzz_subset.hb_subset_input_create_or_fail(),
+        harfbuzz_subset.hb_subset_input_destroy)
+
+    # Only keep used glyphs.
+    gid_set = harfbuzz_subset.hb_subset_input_glyph_set(hb_subset)
+    gid_array = ffi.new(f'hb_codepoint_t[{len(to_unicode)}]', sorted(to_unicode))
+    harfbuzz.hb_set_add_sorted_array(gid_set, gid_array, len(to_unicode))
+
+    # Set flags.
+    flags = (
+        harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS |
+        harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED |
+        harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE)
+    if self.missing:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
+    harfbuzz_subset.hb_subset_input_set_flags(hb_subset, flags)
+
+    # Drop useless tables.
+    drop_set = harfbuzz_subset.hb_subset_input_set(
+        hb_subset, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG)
+    drop_tables = tuple(harfbuzz.hb_tag_from_string(name, -1) for name in (
+        b'BASE', b'DSIG', b'EBDT', b'EBLC', b'EBSC', b'GPOS', b'GSUB', b'JSTF',
+        b'LTSH', b'PCLT', b'SVG '))
+    drop_tables_array = ffi.new(f'hb_codepoint_t[{len(drop_tables)}]', drop_tables)
+    harfbuzz.hb_set_add_sorted_array(drop_set, drop_tables_array, len(drop_tables))
+
+    # Subset font.
+    hb_face = ffi.gc(
+        harfbuzz_subset.hb_subset_or_fail(self.hb_face, hb_subset),
+        harfbuzz.hb_face_destroy)
+
+    # Drop empty glyphs after last one used.
+    gid_set = harfbuzz_subset.hb_subset_input_glyph_set(hb_subset)
+    # changed: the first max + 1 elements of one array 0..65535, not a new array from a new tuple
+    keep_count = max(to_unicode) + 1
+    if keep_count <= 65536:
+        if _glyph_range is None:
+            _glyph_range = ffi.new('hb_codepoint_t[65536]', tuple(range(65536)))
+        gid_array = _glyph_range
+    else:  # not a glyph id of an OpenType font; as WeasyPrint does
+        gid_array = ffi.new(f'hb_codepoint_t[{keep_count}]', tuple(range(keep_count)))
+    harfbuzz.hb_set_add_sorted_array(gid_set, gid_array, keep_count)
+
+    # Set flags.
+    flags = (
+        harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED |
+        harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE)
+    if not hinting:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
+    if self.missing:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
+    harfbuzz_subset.hb_subset_input_set_flags(hb_subset, flags)
+
+    # Subset font.
+    hb_face = ffi.gc(
+        harfbuzz_subset.hb_subset_or_fail(hb_face, hb_subset),
+        harfbuzz.hb_face_destroy)
+
+    # Store new font.
+    if hb_face:
+        # changed: the original function (pdf/fonts.py's name is the cached one); a subset is not cached
+        file_content = get_hb_object_data(hb_face)
+        if file_content:
+            self.file_content = file_content
+            return
+
+    LOGGER.warning('Unable to subset "%s" with HarfBuzz', self.family)
+
+
+def install() -> bool:
+    """Patch WeasyPrint (once per process) if it is the version and source this was written for;
+    return whether the patch is in force."""
+    global _installed
+    if _installed:
+        return True
+    if problems := mismatches():
+        logging.getLogger(__name__).warning("WeasyPrint font embedding not patched (%s)", "; ".join(problems))
+        return False
+    from weasyprint.pdf import fonts as pdf_fonts
+
+    _originals.update(_sources())
+    pdf_fonts.get_hb_object_data = _cached_face_data
+    pdf_fonts.Font._harfbuzz_subset = _harfbuzz_subset
+    _installed = True
+    return True
+
+
+def uninstall() -> None:
+    """Undo install() (for tests); the cached font data is dropped."""
+    global _installed
+    if not _installed:
+        return
+    from weasyprint.pdf import fonts as pdf_fonts
+
+    pdf_fonts.get_hb_object_data = _originals["weasyprint.text.fonts.get_hb_object_data"]
+    pdf_fonts.Font._harfbuzz_subset = _originals["weasyprint.pdf.fonts.Font._harfbuzz_subset"]
+    _face_data.clear()
+    _installed = False
