@@ -23,19 +23,30 @@ def test_patched_font_embedding_gives_the_same_bytes():
         stock = _pdf()
         assert _pdf() == stock   # WeasyPrint alone is deterministic
         assert weasyprint_fonts.install()
-        first, second = _pdf(), _pdf()   # the second reuses the cached font files
+        patched = _pdf()
     finally:
         weasyprint_fonts.install()
-    assert first == stock
-    assert second == stock
-    assert weasyprint_fonts._face_data, "the font files were not cached"
+    assert patched == stock
 
 
-def test_the_cached_font_file_is_the_whole_face():
+def test_fonts_are_not_copied_whole_when_subset_but_are_when_read(monkeypatch):
+    from weasyprint.pdf import fonts as pdf_fonts
     from weasyprint.text.fonts import get_hb_object_data
 
     weasyprint_fonts.install()
+    fonts, sizes = [], []
+    real_clean = pdf_fonts.Font.clean
+
+    def clean(font, to_unicode, hinting):
+        assert font.__dict__["file_content"] is weasyprint_fonts.WHOLE_FACE   # not copied by __init__
+        fonts.append(font)
+        real_clean(font, to_unicode, hinting)
+        assert isinstance(font.__dict__["file_content"], bytes)   # the subset
+        whole = get_hb_object_data(font.hb_face)
+        sizes.append(len(whole))
+        font.file_content = weasyprint_fonts.WHOLE_FACE   # read again: the whole face, as WeasyPrint copies it
+        assert font.file_content == whole
+
+    monkeypatch.setattr(pdf_fonts.Font, "clean", clean)
     _pdf()
-    for face, data in weasyprint_fonts._face_data.values():
-        assert data == get_hb_object_data(face)
-    assert max(len(data) for _, data in weasyprint_fonts._face_data.values()) > 10_000_000   # a CJK collection
+    assert fonts and max(sizes) > 10_000_000   # a CJK collection among them

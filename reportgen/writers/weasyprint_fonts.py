@@ -7,21 +7,23 @@ only (pinned in pyproject.toml), two pieces of `weasyprint/pdf/fonts.py`:
 
 1. `Font.__init__` copies the whole font file into a Python bytes object
    (`self.file_content = get_hb_object_data(self.hb_face)`) for every font of every document, although
-   with HarfBuzz subsetting (the usual case) the copy is only read if the font is embedded whole.
-   Our fonts are 17–27 MB CJK collections (Noto CJK .ttc, AR PL UKai): ~90 MB copied per document,
-   ~10 ms of CPU per font, and large transient allocations that fragment the worker's heap.
-   The patch makes `get_hb_object_data` *as called from `pdf/fonts.py`* return one copy per font
-   face per process (bytes are immutable; `Font` only ever rebinds `file_content`). The cache key is
-   the face's address, and the cache keeps a reference to the face, so the address cannot be reused
-   by another face while the entry lives. The faces belong to the font map of the FontConfiguration
-   that writers/pdf.py keeps for the whole process, so there are a handful of them.
+   with HarfBuzz subsetting (the usual case) that copy is never read: subsetting works on the HarfBuzz
+   face and replaces `file_content` with the subset. Our fonts are 17–27 MB CJK collections (Noto CJK
+   .ttc, AR PL UKai): ~90 MB copied per document, ~10 ms of CPU per font, and large transient
+   allocations in every worker. The patch makes the copy lazy: `get_hb_object_data` *as called from
+   `pdf/fonts.py`* (only `Font.__init__` calls it there once 2. is in place) returns a marker for the
+   whole face, and `Font.file_content` becomes a data descriptor that, when read while it still holds
+   the marker, makes the copy then from the font's own face (`self.hb_face`, which the Font keeps alive;
+   a HarfBuzz face's data is immutable, so the bytes are those `__init__` would have copied). A font
+   that is embedded whole, or goes through the fontTools, variable-font or colour-font paths, reads it
+   and gets exactly WeasyPrint's bytes.
 
 2. `Font._harfbuzz_subset`'s second pass keeps glyphs 0..max(used glyph id) by building a Python tuple
    of up to 65,536 ints and converting it into a C array (`ffi.new`), ~8 ms per CJK font per document.
    The replacement below is the 70.0 method line for line except that it passes the first
    max(used glyph id) + 1 elements of one C array 0..65535 made once per process: the same glyph set.
    Because `get_hb_object_data` is replaced in `pdf/fonts.py`'s namespace (see 1.), this method calls
-   the original function explicitly for the subset face, which must not be cached.
+   the original function explicitly for the subset face.
 
 `install()` patches only if WeasyPrint is 70.0 and the sources of the replaced functions are those
 the patch was written for (their SHA-256 below); otherwise it leaves WeasyPrint alone (stock behaviour,
@@ -37,16 +39,17 @@ import logging
 
 PINNED_VERSION = "70.0"
 
-# sha256 of inspect.getsource() of what this module replaces or relies on, in WeasyPrint 70.0
+# sha256 of inspect.getsource() of what this module replaces or relies on, in WeasyPrint 70.0: the two
+# functions it replaces and the one it wraps, and the whole of pdf/fonts.py (every reader of
+# Font.file_content is there)
 EXPECTED_SOURCES = {
+    "weasyprint.pdf.fonts": "9ad9a202a416b84585e59d758e6b5e1b35604807dc3fa4472b6829bc5c4cdcb7",
     "weasyprint.pdf.fonts.Font.__init__": "1f281166b10302a4278a04384970b91496a19b071e071a4087f77a49bc1487fe",
     "weasyprint.pdf.fonts.Font._harfbuzz_subset": "f80805663ede8080a3e1ffff831e20c74bd25fa3b8e4410334ba807158dc685f",
     "weasyprint.text.fonts.get_hb_object_data": "03040a623df04c2b5fe464037e14b07fe430fd1ec43602abf955fdf3fbe77ea6",
 }
 
-MAX_FACES = 32
 _installed = False
-_face_data: dict[int, tuple[object, bytes | None]] = {}   # face address → (face reference, its blob's bytes)
 _glyph_range = None   # C array hb_codepoint_t[65536] holding 0..65535, made on first use
 
 
@@ -54,7 +57,8 @@ def _sources() -> dict:
     from weasyprint.pdf import fonts as pdf_fonts
     from weasyprint.text import fonts as text_fonts
 
-    return {"weasyprint.pdf.fonts.Font.__init__": pdf_fonts.Font.__init__,
+    return {"weasyprint.pdf.fonts": pdf_fonts,
+            "weasyprint.pdf.fonts.Font.__init__": pdf_fonts.Font.__init__,
             "weasyprint.pdf.fonts.Font._harfbuzz_subset": pdf_fonts.Font._harfbuzz_subset,
             "weasyprint.text.fonts.get_hb_object_data": text_fonts.get_hb_object_data}
 
@@ -80,23 +84,40 @@ def mismatches() -> list[str]:
 _originals: dict = {}
 
 
-def _cached_face_data(hb_object, ot_color=None, glyph=None):
-    """get_hb_object_data as Font.__init__ calls it (whole face): one bytes copy per face and process."""
-    from weasyprint.text.ffi import ffi
-    from weasyprint.text.fonts import get_hb_object_data
+class _WholeFace:
+    """What pdf/fonts.py's get_hb_object_data returns for a whole face: the copy is made when read."""
 
-    if ot_color is not None:
-        return get_hb_object_data(hb_object, ot_color, glyph)
-    key = int(ffi.cast("uintptr_t", hb_object))
-    if key not in _face_data:
-        if len(_face_data) >= MAX_FACES:   # not expected (a handful of faces per process); stay bounded
-            _face_data.clear()
-        from weasyprint.text.ffi import harfbuzz
+    def __repr__(self):
+        return "<whole font face, copied when read>"
 
-        # our own reference: the face (and so its address) lives as long as the entry
-        face = ffi.gc(harfbuzz.hb_face_reference(hb_object), harfbuzz.hb_face_destroy)
-        _face_data[key] = (face, get_hb_object_data(hb_object))
-    return _face_data[key][1]
+
+WHOLE_FACE = _WholeFace()
+
+
+def _lazy_face_data(hb_object, ot_color=None, glyph=None):
+    """get_hb_object_data as pdf/fonts.py calls it: for the whole face (Font.__init__), the marker."""
+    if ot_color is None:
+        return WHOLE_FACE
+    return _originals["weasyprint.text.fonts.get_hb_object_data"](hb_object, ot_color, glyph)
+
+
+class _FileContent:
+    """Font.file_content: the font file's bytes, copied from the font's face when first read."""
+
+    def __get__(self, font, owner=None):
+        if font is None:
+            return self
+        try:
+            value = font.__dict__["file_content"]
+        except KeyError:
+            raise AttributeError("file_content") from None
+        if value is WHOLE_FACE:
+            value = font.__dict__["file_content"] = \
+                _originals["weasyprint.text.fonts.get_hb_object_data"](font.hb_face)
+        return value
+
+    def __set__(self, font, value):
+        font.__dict__["file_content"] = value
 
 
 def _harfbuzz_subset(self, to_unicode, hinting):
@@ -169,7 +190,7 @@ def _harfbuzz_subset(self, to_unicode, hinting):
 
     # Store new font.
     if hb_face:
-        # changed: the original function (pdf/fonts.py's name is the cached one); a subset is not cached
+        # changed: the original function (pdf/fonts.py's name now returns the whole-face marker)
         file_content = get_hb_object_data(hb_face)
         if file_content:
             self.file_content = file_content
@@ -189,15 +210,17 @@ def install() -> bool:
         return False
     from weasyprint.pdf import fonts as pdf_fonts
 
-    _originals.update(_sources())
-    pdf_fonts.get_hb_object_data = _cached_face_data
+    _originals.update((name, f) for name, f in _sources().items() if name != "weasyprint.pdf.fonts")
+    pdf_fonts.get_hb_object_data = _lazy_face_data
     pdf_fonts.Font._harfbuzz_subset = _harfbuzz_subset
+    pdf_fonts.Font.file_content = _FileContent()
     _installed = True
     return True
 
 
 def uninstall() -> None:
-    """Undo install() (for tests); the cached font data is dropped."""
+    """Undo install() (for tests; Font objects made while installed keep the descriptor's behaviour
+    only as far as their file_content was already read)."""
     global _installed
     if not _installed:
         return
@@ -205,5 +228,5 @@ def uninstall() -> None:
 
     pdf_fonts.get_hb_object_data = _originals["weasyprint.text.fonts.get_hb_object_data"]
     pdf_fonts.Font._harfbuzz_subset = _originals["weasyprint.pdf.fonts.Font._harfbuzz_subset"]
-    _face_data.clear()
+    del pdf_fonts.Font.file_content
     _installed = False

@@ -42,7 +42,7 @@ def test_the_patched_functions_signatures_are_unchanged():
         "weasyprint.pdf.fonts.Font._harfbuzz_subset", pdf_fonts.Font._harfbuzz_subset)) == \
         inspect.signature(weasyprint_fonts._harfbuzz_subset)
     assert str(inspect.signature(text_fonts.get_hb_object_data)) == "(hb_object, ot_color=None, glyph=None)"
-    assert inspect.signature(weasyprint_fonts._cached_face_data) == inspect.signature(text_fonts.get_hb_object_data)
+    assert inspect.signature(weasyprint_fonts._lazy_face_data) == inspect.signature(text_fonts.get_hb_object_data)
 
 
 def test_font_init_still_takes_the_whole_face_from_pdf_fonts_get_hb_object_data():
@@ -50,9 +50,11 @@ def test_font_init_still_takes_the_whole_face_from_pdf_fonts_get_hb_object_data(
     source = inspect.getsource(pdf_fonts)
     assert source.count("get_hb_object_data(") == 2
     assert "self.file_content = get_hb_object_data(self.hb_face)" in inspect.getsource(pdf_fonts.Font.__init__)
+    # Font.file_content becomes a descriptor: WeasyPrint must not define it on the class itself
+    assert not any("file_content" in vars(cls) for cls in pdf_fonts.Font.__mro__[1:])
 
 
 def test_install_applies_the_patch():
     assert weasyprint_fonts.install()
     assert pdf_fonts.Font._harfbuzz_subset is weasyprint_fonts._harfbuzz_subset
-    assert pdf_fonts.get_hb_object_data is weasyprint_fonts._cached_face_data
+    assert pdf_fonts.get_hb_object_data is weasyprint_fonts._lazy_face_data
