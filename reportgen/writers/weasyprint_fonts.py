@@ -2,8 +2,9 @@
 
 WeasyPrint has no supported option for this: `write_pdf`'s font options are `full_fonts` (embed whole
 fonts: far bigger files) and `hinting`, and reusing the FontConfiguration (which writers/pdf.py does)
-shares the parsed @font-face fonts, not the embedding. So this module replaces, in WeasyPrint 70.0
-only (pinned in pyproject.toml), two pieces of `weasyprint/pdf/fonts.py`:
+shares the parsed @font-face fonts, not the embedding. So this module patches, in WeasyPrint 70.0
+only (pinned in pyproject.toml), `weasyprint/pdf/fonts.py`: its name `get_hb_object_data`, the method
+`Font._harfbuzz_subset`, and a descriptor for `Font.file_content`:
 
 1. `Font.__init__` copies the whole font file into a Python bytes object
    (`self.file_content = get_hb_object_data(self.hb_face)`) for every font of every document, although
@@ -27,8 +28,9 @@ only (pinned in pyproject.toml), two pieces of `weasyprint/pdf/fonts.py`:
 
 `install()` patches only if WeasyPrint is 70.0 and the sources of the replaced functions are those
 the patch was written for (their SHA-256 below); otherwise it leaves WeasyPrint alone (stock behaviour,
-just slower) and logs a warning. tests/test_weasyprint_fonts.py fails loudly in that case, and checks
-that the patched subsetting gives the same bytes as WeasyPrint's own.
+just slower) and logs a warning. tests/unit/test_weasyprint_patch_pin.py (fast lane) fails loudly in
+that case; tests/test_weasyprint_fonts.py checks that a PDF written with the patch has the same bytes
+as one written without it, and that subset fonts are no longer copied whole.
 """
 
 from __future__ import annotations
