@@ -16,6 +16,7 @@ from ..profile import Profile
 from ..resources import TEMPLATES_DIR
 from .pdf_grid import apply_grid
 from .title_lines import apply_title_breaks
+from .weasyprint_fonts import install as install_font_patch
 
 
 def allowed_dirs() -> tuple[Path, ...]:
@@ -101,6 +102,54 @@ def fit_tables(html: str, pitches: dict[str, float]) -> str:
     return lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
+def _page_parts(document) -> list | None:
+    """The templates' section.part element each page shows (WeasyPrint's element), or None if a page
+    shows none."""
+    parts = []
+    for page in document.pages:
+        part = next((box.element for box in page._page_box.descendants()
+                     if getattr(box, "element_tag", None) == "section"
+                     and "part" in (box.element.get("class") or "").split()), None)
+        if part is None:
+            return None
+        parts.append(part)
+    return parts
+
+
+def relayout_tables(html: str, document, pitches: dict[str, float], render):
+    """render(fit_tables(html, pitches)), laying out again only the pages from the first part whose tables
+    change: each section.part starts a new page (gbt9704.css), so the pages before it are the same as
+    `document`'s. The later parts are rendered after as many empty parts as there were pages before, so
+    that page numbers and left/right pages are those of the whole document, and the pages are spliced
+    (Document.copy, WeasyPrint's documented way to combine documents). The PDF is byte-identical to
+    rendering the whole document (tests/test_table_fit.py). Falls back to the whole document when the
+    HTML or the pages are not laid out as expected."""
+    fitted = fit_tables(html, pitches)
+    tree = lxml.html.document_fromstring(fitted)
+    parts = [s for s in tree.body.iter("section") if "part" in (s.get("class") or "").split()]
+    page_parts = _page_parts(document)
+    shown = list(dict.fromkeys(page_parts or []))   # WeasyPrint's parts in page order
+    changed = [i for i, part in enumerate(parts) if any(t.get("data-index") in pitches for t in part.iter("table"))]
+    if (not changed or page_parts is None or len(shown) != len(parts) or [c for c in tree.body] != parts
+            or (tree.body.text or "").strip() or any((p.tail or "").strip() for p in parts)
+            or [shown.index(p) for p in page_parts] != sorted(shown.index(p) for p in page_parts)):
+        return render(fitted)
+    first = changed[0]
+    start = page_parts.index(shown[first])
+    if start == 0:
+        return render(fitted)
+    for part in parts[:first]:
+        tree.body.remove(part)
+    for _ in range(start):
+        parts[first].addprevious(lxml.html.fromstring('<section class="part"></section>'))
+    probe = render(lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>"))
+    probe_parts = _page_parts(probe)
+    if (probe_parts is None or len(probe_parts) <= start or any(len(p) for p in probe_parts[:start])
+            or len(probe_parts[start]) == 0 or probe_parts[start] in probe_parts[:start]):
+        return render(fitted)
+    return document.copy(document.pages[:start] + probe.pages[start:])
+
+
 def _fitting_pitches(profile: Profile, orientation: str) -> list[float]:
     """Line pitches to try for a spilling table, loosest first: 1 pt steps down to fit_line_pitch_pt."""
     style = profile.tables.get(orientation, {})
@@ -120,6 +169,7 @@ def write_pdf(html: str, target: Path, profile: Profile | None = None) -> int:
     them on the page before."""
     from weasyprint import HTML
 
+    install_font_patch()
     if profile is not None:
         html = apply_grid(apply_title_breaks(html, profile), profile)
 
@@ -139,7 +189,7 @@ def write_pdf(html: str, target: Path, profile: Profile | None = None) -> int:
         steps = {i: _fitting_pitches(profile, o) for i, o in spilled.items()}
         steps = {i: s for i, s in steps.items() if s}
         for step in range(max(map(len, steps.values()), default=0)):
-            fitted = render(fit_tables(html, {i: s[min(step, len(s) - 1)] for i, s in steps.items()}))
+            fitted = relayout_tables(html, document, {i: s[min(step, len(s) - 1)] for i, s in steps.items()}, render)
             if not spilled_tables(fitted).keys() & spilled.keys() and len(fitted.pages) <= len(document.pages):
                 document = fitted
                 break
