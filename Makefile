@@ -9,10 +9,10 @@ PYTHON ?= python3
 run: install
 	$(VENV)/bin/reportgen build --allow-incomplete
 
-# one test process per core (pytest-xdist); tests/conftest.py keeps each module on one process and the
-# modules that share the session's full build together, so nothing is built twice
+# one test process per core (pytest-xdist), a module's tests on one process (tests/conftest.py: the
+# session's full build is made once and shared)
 test: install lint
-	$(VENV)/bin/pytest -q -n auto --dist loadgroup
+	$(VENV)/bin/pytest -q -n auto --dist loadfile
 
 # ruff (pyproject [tool.ruff]) and the import contracts of the one-way flow (pyproject [tool.importlinter])
 lint: install

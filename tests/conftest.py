@@ -1,3 +1,6 @@
+import fcntl
+import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -38,17 +41,11 @@ FAST_MODULES = {
 }
 
 
-# `make test` runs the suite on one process per core (pytest-xdist, --dist loadgroup). Each module is a
-# group, so its module-scoped fixtures are set up once; the modules with a test that reads the session's
-# full build (about a minute of building) form one group, so it is built once.
 def pytest_collection_modifyitems(config, items):
-    full_build_modules = {item.path for item in items if "full_build" in getattr(item, "fixturenames", ())}
     for item in items:
         path = item.path
         if path.parent.name != "unit" and path.stem not in FAST_MODULES:
             item.add_marker(pytest.mark.slow)
-        group = "full_build" if path in full_build_modules else f"{path.parent.name}/{path.stem}"
-        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
@@ -70,15 +67,32 @@ def notice_lo_pdf(built, tmp_path_factory):
     return libreoffice_to_pdf(built["docx"], tmp_path_factory.mktemp("notice-lo"))
 
 
+def _build_everything(out: Path):
+    result = build(DATA, out, allow_incomplete=True)
+    assert not result.failed, result.failed
+    return {"out": out, "result": result}
+
+
 @pytest.fixture(scope="session")
 def full_build(tmp_path_factory):
     """Every document of the default data set (--allow-incomplete), built once for the session and shared
     by the tests that only read full outputs: {"out": Path, "result": BuildResult}. A test that changes
-    data or outputs builds its own."""
-    out = tmp_path_factory.mktemp("full-build")
-    result = build(DATA, out, allow_incomplete=True)
-    assert not result.failed, result.failed
-    return {"out": out, "result": result}
+    data or outputs builds its own.
+
+    `make test` runs the suite on one process per core (pytest-xdist, --dist loadfile: a module's tests
+    on one process). The first process that asks builds it into the session's common temporary folder;
+    the others wait on a lock and read its result there, so the full build is made once."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _build_everything(tmp_path_factory.mktemp("full-build"))
+    shared = tmp_path_factory.getbasetemp().parent      # common to the session's worker processes
+    saved = shared / "full-build.pickle"
+    with open(shared / "full-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if saved.is_file():
+            return pickle.loads(saved.read_bytes())
+        made = _build_everything(shared / "full-build")
+        saved.write_bytes(pickle.dumps(made))
+        return made
 
 
 @pytest.fixture
