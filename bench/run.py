@@ -15,6 +15,7 @@ Targets: full build >= 3x faster than (4); one-city rebuild <= 10 % of (1); peak
 Exit code 0 whatever the figures are; non-zero only when a command fails.
 
 Usage: .venv/bin/python bench/run.py [--data data/jiangsu-2021] [--keep] [--scale N] [--no-libreoffice]
+       [--no-submissions]
 """
 
 from __future__ import annotations
@@ -373,11 +374,16 @@ def _load(run: dict) -> str:
             + ("  ← 机器另有负载 machine busy, timing suspect" if run["other_load"] > BUSY_LOAD else ""))
 
 
-def bench(data_src: Path, work: Path, scale: int = 1, libreoffice: bool = True) -> dict:
+def bench(data_src: Path, work: Path, scale: int = 1, libreoffice: bool = True,
+          with_submissions: bool = True) -> dict:
     data, out = work / "data", work / "out"
     shutil.copytree(data_src, data)
     counties = scale_counties(data, scale) if scale > 1 else None
     submissions = data / "submissions"
+    if (scale > 1 or not with_submissions) and submissions.is_dir():
+        # a submission lists every county of its city, so the scaled units would make every one of them
+        # wrong: the scaled copy has none (no bulletins); compare it with --scale 1 --no-submissions
+        shutil.rmtree(submissions)
     build = reportgen_command() + ["build", "--allow-incomplete", "--data", str(data), "--out", str(out)]
     results: dict = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -487,6 +493,8 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=1, metavar="N",
                         help="give every city N times its counties in the data copy (N = 1 to 10; 1: the data as is)")
     parser.add_argument("--no-libreoffice", action="store_true", help="skip the LibreOffice batch conversion (step 4)")
+    parser.add_argument("--no-submissions", action="store_true",
+                        help="leave the submissions (and so the bulletins) out of the data copy, as --scale N > 1 does")
     args = parser.parse_args()
     if not args.data.is_dir():
         print(f"error: no data folder {args.data}", file=sys.stderr)
@@ -495,7 +503,8 @@ def main() -> int:
     results = {"machine": machine()}
     work = Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
     try:
-        results.update(bench(args.data.resolve(), work, args.scale, not args.no_libreoffice))
+        results.update(bench(args.data.resolve(), work, args.scale, not args.no_libreoffice,
+                             not args.no_submissions))
     except BenchError as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
         return 1
