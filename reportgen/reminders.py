@@ -47,10 +47,10 @@ def write_reminders(plan: Plan, data_dir: Path, out_dir: Path, month: str, date:
     if not late:
         raise ReminderRefused(f"各设区市都已报送{label}的数据，不需要催报")
     # the lack of a submission is a fact of the submissions: sample submissions make a sample reminder
-    sample = plan.sample or (submissions_dir(data_dir) / "SAMPLE.md").exists()
+    sample_submissions = (submissions_dir(data_dir) / "SAMPLE.md").exists()
     written: list[Path] = []
     for city in late:
-        view = reminder_view(plan, city, month, due, date, sample)
+        view = reminder_view(plan, city, month, due, date, plan.sample or sample_submissions, sample_submissions)
         written += write_dated_document(f"{plan.year}/催报通知", f"{month} {city.name}-{date:%Y%m%d}", view.title,
                                         "reminder.html.j2", view, profile, out_dir, date)
     return written

@@ -45,7 +45,8 @@ def test_one_reminder_per_late_city_with_the_datas_wording(late_data, tmp_path):
         assert "南京市大气污染防治联席会议办公室：" in flat            # from bulletin.yaml's recipients
         assert "你市2021年5月空气质量数据应于2021年6月10日前报送。截至2021年6月15日，我办尚未收到。" in flat
         assert flat.endswith("江苏省大气污染防治联席会议办公室2021年6月15日")   # bulletin.yaml's issuer, the date
-        assert "【示例数据】" in flat                                  # the submissions are sample data
+        assert "【示例数据】本文件由示例报送数据生成，不是正式印发的文件" in flat   # the submissions are sample data,
+        assert "示例计划数据" not in flat                              # the plan data is not
         assert "苏州市" not in flat
     # the same day again: a new pair of files, the first ones untouched
     before = (folder / "2021-05 南京市-20210615.pdf").read_bytes()

@@ -21,9 +21,11 @@ class ReminderView:
     due: str             # the day the figures were due, as printed
     signing: Signing
     sample: bool
+    sample_submissions: bool   # only the submissions are sample data (the plan data is real)
 
 
-def reminder_view(plan: Plan, city: Unit, month: str, due: dt.date, date: dt.date, sample: bool) -> ReminderView:
+def reminder_view(plan: Plan, city: Unit, month: str, due: dt.date, date: dt.date, sample: bool,
+                  sample_submissions: bool = False) -> ReminderView:
     year, mon = int(month[:4]), int(month[5:])
     period = f"{year}年{mon}月"
     return ReminderView(
@@ -34,4 +36,5 @@ def reminder_view(plan: Plan, city: Unit, month: str, due: dt.date, date: dt.dat
         due=chinese_date(due),
         signing=signing_block(plan.bulletin.issuer, date, False),
         sample=sample,
+        sample_submissions=sample and sample_submissions and not plan.sample,
     )
