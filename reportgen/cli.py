@@ -611,8 +611,8 @@ def form(data_dir: Path, month: str, city: str, out_path: Path | None) -> None:
     if (complaint := after_plan_year(month, plan.year)):
         click.echo(f"[错误] {complaint}。未生成。", err=True)
         sys.exit(2)
-    unit = plan.units.find(city) or plan.units.find(city.removesuffix("市"))
-    if unit is None or unit.level != "city":
+    unit = plan.units.find_city(city)
+    if unit is None:
         names = "、".join(c.short_name for c in plan.units.cities)
         click.echo(f"[错误] “{city}”不是设区市。可选：{names}", err=True)
         sys.exit(2)

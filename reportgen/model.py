@@ -81,6 +81,12 @@ class Units:
     def find(self, name: str) -> Unit | None:
         return self._by_alias.get(name.strip())
 
+    def find_city(self, name: str) -> Unit | None:
+        """The city named `name` as users type it (“南京”, “南京市”); None for a county or an unknown name."""
+        name = (name or "").strip()
+        unit = self.find(name) or self.find(name.removesuffix("市")) if name else None
+        return unit if unit is not None and unit.level == "city" else None
+
     def children(self, city: Unit) -> list[Unit]:
         return [u for u in self.all if u.parent == city.name]
 

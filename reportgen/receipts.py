@@ -26,8 +26,8 @@ def write_receipt(plan: Plan, data_dir: Path, out_dir: Path, city_name: str, mon
 
     if plan.bulletin is None:
         raise ReceiptRefused("数据目录中没有 bulletin.yaml（通报的设置，回执的署名取自其中），不能生成报送回执")
-    city = plan.units.find(city_name) or plan.units.find(city_name.removesuffix("市"))
-    if city is None or city.level != "city":
+    city = plan.units.find_city(city_name)
+    if city is None:
         names = [c.short_name for c in plan.units.cities]
         raise ReceiptRefused(f"“{city_name}”不是设区市{did_you_mean(city_name, names)}。可选：{'、'.join(names)}")
     label = f"{month[:4]}年{int(month[5:])}月"

@@ -48,8 +48,8 @@ def add_account(sessions, name: str, role: str, city: str | None, password: str,
     if role not in ROLES:
         raise AccountRefused(f"角色应为 office（省大气办）或 city（设区市填报员），实际为“{role}”")
     if role == "city":
-        unit = units.find((city or "").strip()) or units.find((city or "").strip().removesuffix("市"))
-        if unit is None or unit.level != "city":
+        unit = units.find_city(city or "")
+        if unit is None:
             names = "、".join(c.name for c in units.cities)
             raise AccountRefused(f"设区市账号须用 --city 指明设区市（{names}），实际为“{city or ''}”")
         city = unit.name
