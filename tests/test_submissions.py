@@ -235,3 +235,24 @@ def test_submit_names_values_the_last_revision_gave_and_this_one_leaves_empty(tm
     assert "[提醒] 第1版填了、本版空着的数值（5项），通报中将按未填报处理，请核对是否漏填：" in out.stdout
     assert "  南京市 PM10浓度" in out.stdout and "  高淳区 PM10浓度" in out.stdout
     assert "PM2.5浓度" not in out.stdout.split("[提醒]")[1]
+
+
+def test_a_file_read_again_gives_the_same_reports_and_a_bad_one_its_messages_again(plan, tmp_path):
+    """The rows of a file read without problems are kept by its bytes (issue 18): the same bytes under
+    another name give the same reports; a changed byte is read anew; a file with a problem is never kept,
+    so each reading reports it under its own name."""
+    from reportgen.load import submissions as module
+
+    first = write_csv(tmp_path, [HEADER] + GOOD_ROWS, "a.csv")
+    copy = write_csv(tmp_path, [HEADER] + GOOD_ROWS, "b.csv")
+    reports, errors = read(plan, first)
+    assert not errors and reports
+    kept = len(module._ROWS_CACHE)
+    again, errors = read(plan, copy)
+    assert not errors and again == reports and len(module._ROWS_CACHE) == kept
+    changed = write_csv(tmp_path, [HEADER] + GOOD_ROWS[:-1] + ["高淳区,29.8,28,31,"], "c.csv")
+    assert read(plan, changed)[0][-1].values["pm25"] == Decimal("29.8")
+    bad = [HEADER] + GOOD_ROWS[:-1] + ["高淳区,29.9,28,3l,"]
+    for name in ("d.csv", "e.csv"):
+        reports, errors = read(plan, write_csv(tmp_path, bad, name))
+        assert reports is None and len(errors) == 1 and errors[0].file.endswith(name) and "3l" in errors[0].message

@@ -17,9 +17,12 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from decimal import Decimal
 from pathlib import Path
 
@@ -125,8 +128,35 @@ def read_limited(path: Path) -> bytes:
     return data
 
 
+# Rows of files read without any problem, by file type and SHA-256 of the bytes: a process that reads the
+# same archive again (the web server after each upload, a revision note comparing two versions, the tests)
+# parses each file once. The key is the bytes themselves, so a changed file is read anew; a file with any
+# problem is never kept, so its messages (which name the path) are always produced afresh.
+_ROWS_CACHE: OrderedDict[tuple[str, bytes], tuple] = OrderedDict()
+_ROWS_CACHE_SIZE = 2048
+_ROWS_CACHE_LOCK = threading.Lock()
+
+
 def _read_rows(path: Path, data: bytes, problems: Problems) -> list[tuple[int, list[Cell | None]]]:
     """All non-empty rows as (spreadsheet row number, cells)."""
+    key = (path.suffix.lower(), hashlib.sha256(data).digest())
+    with _ROWS_CACHE_LOCK:
+        cached = _ROWS_CACHE.get(key)
+        if cached is not None:
+            _ROWS_CACHE.move_to_end(key)
+    if cached is not None:
+        return [(number, list(cells)) for number, cells in cached]
+    before = len(problems.items)
+    rows = _parse_rows(path, data, problems)
+    if rows and len(problems.items) == before:
+        with _ROWS_CACHE_LOCK:
+            _ROWS_CACHE[key] = tuple((number, tuple(cells)) for number, cells in rows)
+            while len(_ROWS_CACHE) > _ROWS_CACHE_SIZE:
+                _ROWS_CACHE.popitem(last=False)
+    return rows
+
+
+def _parse_rows(path: Path, data: bytes, problems: Problems) -> list[tuple[int, list[Cell | None]]]:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         try:
