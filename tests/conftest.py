@@ -48,23 +48,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """The default data set built once for the whole session: {"pdf": Path, "docx": Path, "result": …}."""
-    out = tmp_path_factory.mktemp("output")
-    result = build(DATA, out, kinds=("notice",))
-    pdf = next(w.path for w in result.written if w.path.suffix == ".pdf")
-    docx = next(w.path for w in result.written if w.path.suffix == ".docx")
-    return {"pdf": pdf, "docx": docx, "result": result, "out": out}
+def once_per_session(tmp_path_factory, name: str, make):
+    """make(folder) run once for the whole test session, and its (picklable) result.
 
-
-@pytest.fixture(scope="session")
-def notice_lo_pdf(built, tmp_path_factory):
-    """LibreOffice's PDF of the session's notice DOCX, converted once (with the profile's font
-    substitutes, as `reportgen check` converts) for every test that reads it."""
-    from helpers import libreoffice_to_pdf
-
-    return libreoffice_to_pdf(built["docx"], tmp_path_factory.mktemp("notice-lo"))
+    `make test` runs the suite on one process per core (pytest-xdist, --dist loadfile: a module's tests
+    on one process). The first process that asks makes it in the session's common temporary folder; the
+    others wait on a lock and read its pickled result there."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return make(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent      # common to the session's worker processes
+    saved = shared / f"{name}.pickle"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if saved.is_file():
+            return pickle.loads(saved.read_bytes())
+        folder = shared / name
+        folder.mkdir(exist_ok=True)
+        made = make(folder)
+        saved.write_bytes(pickle.dumps(made))
+        return made
 
 
 def _build_everything(out: Path):
@@ -77,22 +79,68 @@ def _build_everything(out: Path):
 def full_build(tmp_path_factory):
     """Every document of the default data set (--allow-incomplete), built once for the session and shared
     by the tests that only read full outputs: {"out": Path, "result": BuildResult}. A test that changes
-    data or outputs builds its own.
+    data or outputs builds its own (or copies this one)."""
+    return once_per_session(tmp_path_factory, "full-build", _build_everything)
 
-    `make test` runs the suite on one process per core (pytest-xdist, --dist loadfile: a module's tests
-    on one process). The first process that asks builds it into the session's common temporary folder;
-    the others wait on a lock and read its result there, so the full build is made once."""
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return _build_everything(tmp_path_factory.mktemp("full-build"))
-    shared = tmp_path_factory.getbasetemp().parent      # common to the session's worker processes
-    saved = shared / "full-build.pickle"
-    with open(shared / "full-build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if saved.is_file():
-            return pickle.loads(saved.read_bytes())
-        made = _build_everything(shared / "full-build")
-        saved.write_bytes(pickle.dumps(made))
-        return made
+
+@pytest.fixture(scope="session")
+def built(full_build):
+    """The notice of the session's full build: {"pdf": Path, "docx": Path, "result": …, "out": Path}."""
+    result = full_build["result"]
+    notice = [w.path for w in result.written if "/通知/" in w.path.as_posix()]
+    pdf = next(p for p in notice if p.suffix == ".pdf")
+    docx = next(p for p in notice if p.suffix == ".docx")
+    return {"pdf": pdf, "docx": docx, "result": result, "out": full_build["out"]}
+
+
+def _convert_in_two_batches(docx: list[Path], folder: Path) -> dict[Path, Path]:
+    """LibreOffice's PDF of every DOCX: two LibreOffice processes (one per core) each convert half."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from reportgen.check.docx_checks import libreoffice_pdfs
+
+    halves = [docx[0::2], docx[1::2]]
+    with ThreadPoolExecutor(2) as pool:
+        converted = list(pool.map(lambda i: libreoffice_pdfs(halves[i], folder / f"batch{i}"), range(2)))
+    return {d: p for half, pdfs in zip(halves, converted) for d, p in zip(half, pdfs)}
+
+
+@pytest.fixture(scope="session")
+def full_build_in_libreoffice(full_build, tmp_path_factory):
+    """LibreOffice's PDF of every DOCX of the session's full build (as `reportgen check` converts them,
+    with the profile's font substitutes), made once for the session: {docx Path: pdf Path}."""
+    docx = [w.path for w in full_build["result"].written if w.path.suffix == ".docx"]
+    return once_per_session(tmp_path_factory, "full-build-libreoffice",
+                            lambda folder: _convert_in_two_batches(docx, folder))
+
+
+@pytest.fixture(scope="session")
+def notice_lo_pdf(built, tmp_path_factory):
+    """LibreOffice's PDF of the session's notice DOCX, converted once for the session."""
+    from helpers import libreoffice_to_pdf
+
+    return once_per_session(tmp_path_factory, "notice-lo", lambda folder: libreoffice_to_pdf(built["docx"], folder))
+
+
+def _build_masthead_notice(folder: Path):
+    data = folder / "plan"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("submissions"))
+    with (data / "notice.yaml").open("a", encoding="utf-8") as f:
+        f.write(MASTHEAD)
+    result = build(data, folder / "out", kinds=("notice",))
+    assert not result.failed, result.failed
+    files = {w.path.suffix: w.path for w in result.written}
+    from helpers import libreoffice_to_pdf
+
+    return {"pdf": files[".pdf"], "docx": files[".docx"], "data": data,
+            "lo": libreoffice_to_pdf(files[".docx"], folder / "libreoffice")}
+
+
+@pytest.fixture(scope="session")
+def masthead_notice(tmp_path_factory):
+    """The notice with 版头 and 版记 (MASTHEAD), built once for the session, and LibreOffice's PDF of its
+    DOCX: {"pdf", "docx", "lo": Path, "data": the plan folder (read only: copy it to change it)}."""
+    return once_per_session(tmp_path_factory, "masthead-notice", _build_masthead_notice)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@
 import pytest
 from click.testing import CliRunner
 from conftest import MASTHEAD
-from helpers import horizontal_rules_mm, libreoffice_to_pdf, page_image, pdf_page_count, red_ink_top_mm, word_boxes
+from helpers import horizontal_rules_mm, page_image, pdf_page_count, red_ink_top_mm, word_boxes
 
 from reportgen.build import build
 from reportgen.cli import main
@@ -13,21 +13,8 @@ CHAR_MM = 156 / 28
 
 
 @pytest.fixture(scope="module")
-def with_masthead(tmp_path_factory):
-    import shutil
-
-    from conftest import DATA
-
-    data = tmp_path_factory.mktemp("data") / "plan"
-    shutil.copytree(DATA, data)
-    with (data / "notice.yaml").open("a", encoding="utf-8") as f:
-        f.write(MASTHEAD)
-    out = tmp_path_factory.mktemp("out")
-    result = build(data, out, kinds=("notice",))
-    pdf = next(w.path for w in result.written if w.path.suffix == ".pdf")
-    docx = next(w.path for w in result.written if w.path.suffix == ".docx")
-    lo_pdf = libreoffice_to_pdf(docx, tmp_path_factory.mktemp("lo"))
-    return {"pdf": pdf, "lo": lo_pdf, "data": data}
+def with_masthead(masthead_notice):
+    return masthead_notice
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "lo"])
@@ -68,14 +55,12 @@ def test_unsealed_signature_and_date(with_masthead):
 
 
 def test_sealed_date_right_four_chars(with_masthead, tmp_path):
-    data = with_masthead["data"]
-    notice = data / "notice.yaml"
-    original = notice.read_text(encoding="utf-8")
-    try:
-        notice.write_text(original + "sealed: true\n", encoding="utf-8")
-        result = build(data, tmp_path, kinds=("notice",))
-    finally:
-        notice.write_text(original, encoding="utf-8")
+    import shutil
+
+    data = shutil.copytree(with_masthead["data"], tmp_path / "plan")     # the session's copy stays as it is
+    with (data / "notice.yaml").open("a", encoding="utf-8") as f:
+        f.write("sealed: true\n")
+    result = build(data, tmp_path / "out", kinds=("notice",))
     pdf = next(w.path for w in result.written if w.path.suffix == ".pdf")
     issuer, date = signature_words(pdf)
     assert 184 - date[3] == pytest.approx(4 * CHAR_MM, abs=0.5)           # 成文日期右空四字

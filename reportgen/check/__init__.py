@@ -15,13 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..profile import Profile
-from .docx_checks import check_docx, check_docx_many, docx_xml_checks, libreoffice_pdf
+from .docx_checks import check_converted_docx, check_docx, check_docx_many, docx_xml_checks, libreoffice_pdf
 from .layout import Layout
 from .model import CheckResult
 from .pdf_checks import ALL_CHECKS
 from .pdfdoc import read_pdf
 
-__all__ = ["CheckResult", "check_pdf", "check_docx", "check_docx_many", "docx_xml_checks", "libreoffice_pdf", "format_report",
+__all__ = ["CheckResult", "check_pdf", "check_docx", "check_docx_many", "check_converted_docx", "docx_xml_checks", "libreoffice_pdf", "format_report",
            "exit_code"]
 
 

@@ -60,17 +60,20 @@ def check_docx(docx_path: Path, workdir: Path, profile: Profile | None = None) -
 
 def check_docx_many(docx_paths: list[Path], workdir: Path, profile: Profile | None = None) -> list[list[CheckResult]]:
     """check_docx for many files, with one LibreOffice start (file names must differ)."""
+    profile = profile or Profile.load()
+    pdfs = libreoffice_pdfs([Path(p) for p in docx_paths], Path(workdir), profile)
+    return [check_converted_docx(Path(docx), pdf, profile) for docx, pdf in zip(docx_paths, pdfs)]
+
+
+def check_converted_docx(docx_path: Path, libreoffice_pdf_path: Path, profile: Profile) -> list[CheckResult]:
+    """check_docx, given LibreOffice's PDF of the DOCX already made (libreoffice_pdfs)."""
     from . import check_pdf
 
-    profile = profile or Profile.load()
-    results = []
-    for docx, pdf in zip(docx_paths, libreoffice_pdfs([Path(p) for p in docx_paths], Path(workdir), profile)):
-        found = check_pdf(pdf, profile, libreoffice_docx=True)
-        for r in found:
-            if r.number == 6:
-                r.hard = False
-        results.append(found + docx_xml_checks(Path(docx), profile))
-    return results
+    found = check_pdf(libreoffice_pdf_path, profile, libreoffice_docx=True)
+    for r in found:
+        if r.number == 6:
+            r.hard = False    # LibreOffice embeds the font collections under their first face's name
+    return found + docx_xml_checks(docx_path, profile)
 
 
 def _parts(z: zipfile.ZipFile, pattern: str) -> list[tuple[str, ET.Element]]:
