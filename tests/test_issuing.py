@@ -156,10 +156,8 @@ def test_build_makes_what_is_complete_and_names_what_it_holds_back(tmp_path):
     assert "镇江市：附件8“路检路查（单位：辆·次）”" in result.output and "--allow-incomplete" in result.output
 
 
-def test_task_lists_only_for_departments(tmp_path):
-    result = invoke("build", "--only", "tasks", "--out", tmp_path)
-    assert result.exit_code == 0, result.output
-    names = {p.stem for p in tmp_path.rglob("*.pdf")}
+def test_task_lists_only_for_departments(full_build):
+    names = {p.stem for p in (full_build["out"] / "2021" / "任务分工").glob("*.pdf")}
     assert "省生态环境厅" in names and len(names) == 21
     assert not names & {"省各有关部门", "省各相关部门", "县级以上人民政府确定的监督管理部门"}
 
