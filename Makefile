@@ -9,10 +9,11 @@ PYTHON ?= python3
 run: install
 	$(VENV)/bin/reportgen build --allow-incomplete
 
-# one test process per core (pytest-xdist), a module's tests on one process (tests/conftest.py: the
-# session's full build is made once and shared)
+# one test process per core (pytest-xdist), a module's tests on one process, modules handed out in the
+# order tests/conftest.py gives (LONGEST_FIRST; by default xdist starts with the modules of most tests);
+# the session's full build is made once and shared (tests/conftest.py)
 test: install lint
-	$(VENV)/bin/pytest -q -n auto --dist loadfile
+	$(VENV)/bin/pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 # ruff (pyproject [tool.ruff]) and the import contracts of the one-way flow (pyproject [tool.importlinter])
 lint: install
