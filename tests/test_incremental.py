@@ -203,7 +203,10 @@ def test_killed_build_leaves_previous_outputs_readable(built_copy, tmp_path):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     folder = out / "2021/目标责任书"
     started = max(p.stat().st_mtime_ns for p in folder.iterdir())
-    proc = subprocess.Popen([sys.executable, "-m", "reportgen", "build", "--only", "letters", "--allow-incomplete",
+    # eight cities' letters: a document is put in place when its PDF and DOCX are both made, and the build
+    # makes the large parts (the PDFs) first, so with all 67 letters the first is in place near the end
+    units = [arg for city in ("南京", "无锡", "徐州", "常州", "苏州", "南通", "连云港", "淮安") for arg in ("--unit", city)]
+    proc = subprocess.Popen([sys.executable, "-m", "reportgen", "letters", *units, "--allow-incomplete",
                              "--force", "--data", str(data), "--out", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
     # killed half-way: as soon as the first rebuilt letter is in place (not after a fixed time)
@@ -214,7 +217,7 @@ def test_killed_build_leaves_previous_outputs_readable(built_copy, tmp_path):
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     rebuilt = [p for p in folder.iterdir() if p.is_file() and p.stat().st_mtime_ns > started]
-    assert 0 < len(rebuilt) < 2 * 67, len(rebuilt)
+    assert 0 < len(rebuilt) < 2 * 8, len(rebuilt)
     manifest = json.loads((out / ".reportgen-manifest.json").read_text(encoding="utf-8"))
     letters = sorted((out / "2021/目标责任书").iterdir())
     assert len(letters) == 2 * 67
