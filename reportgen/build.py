@@ -27,6 +27,7 @@ from .compute.bulletin_data import BulletinData
 from .compute.unit_rows import rows_for_unit, unit_gaps
 from .files import die_with_parent, environment_problem, exclusive_lock, remove_leftovers, write_bytes_atomic
 from .fonts import font_file, missing_families, warm_font_metrics
+from .kinds import KINDS
 from .load.issued import bulletin_records, load_issue_records
 from .load.plan import load_plan
 from .load.submissions import load_submissions
@@ -47,7 +48,6 @@ from .writers.package_zip import document_time, normalize_package
 from .writers.pdf import write_pdf
 
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-KINDS = ("notice", "letters", "tasks", "tables", "bulletins")
 
 
 def safe_filename(name: str, max_length: int = 80) -> str:
