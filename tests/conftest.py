@@ -128,11 +128,9 @@ def full_build_in_libreoffice(full_build, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def notice_lo_pdf(built, tmp_path_factory):
-    """LibreOffice's PDF of the session's notice DOCX, converted once for the session."""
-    from helpers import libreoffice_to_pdf
-
-    return once_per_session(tmp_path_factory, "notice-lo", lambda folder: libreoffice_to_pdf(built["docx"], folder))
+def notice_lo_pdf(built, full_build_in_libreoffice):
+    """LibreOffice's PDF of the session's notice DOCX (from the one conversion of the full build)."""
+    return full_build_in_libreoffice[built["docx"]]
 
 
 def _build_masthead_notice(folder: Path):
