@@ -334,7 +334,7 @@ def _check_text(value, field: str, line: int, path: Path, problems: Problems) ->
 # libyaml reads some text the pure-Python scanner refuses: a tab as separating space, “?” keys in flow
 # mappings, a comment right after a block scalar's “|” or “>”. Text with these goes to the worded reading
 # only, so what is refused stays refused (tests/unit/test_yaml_readers.py compares the two readings on
-# thousands of mutated copies of the plan files).
+# 800 mutated copies of the plan files).
 _READ_WORDED_ONLY = re.compile(r"[\t?]|[|>][-+0-9]*#")
 
 
