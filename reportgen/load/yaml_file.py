@@ -204,7 +204,7 @@ _CParser = getattr(getattr(yaml, "_yaml", None), "CParser", None)
 if _CParser is not None:
     class _FastLineLoader(_Checks, yaml.composer.Composer, _CParser, yaml.constructor.SafeConstructor,
                           yaml.resolver.Resolver):
-        """libyaml scans and parses (about 5x faster than the pure-Python scanner), the composing and
+        """libyaml scans and parses (about 4x faster than the pure-Python scanner); the composing and
         constructing are _LineLoader's, in Python, with the same checks and resolver, so a file libyaml
         reads gives the same tree. A file it cannot read is read again by _LineLoader, whose messages are
         the users'."""
